@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { applyOverrides, ConfigError, defaultTunables, hashPassword, loadConfigFile, startServer, Tunables, UserAccount } from '../core/server';
+import { ALL_PERMISSIONS } from '../core/server/permissions';
+import { parseArgs, UsageError } from './args';
+
+export const SERVE_USAGE = `ferry serve [ROOT] [options]
+  --config FILE          mini_ftpd.conf to read (default: ./mini_ftpd.conf when present)
+  --host ADDR            listen address (default 127.0.0.1)
+  --port N               listen port (default 2121)
+  --user NAME:PASSWORD   add a user with all permissions (repeatable; hashed in memory)
+  --anonymous            allow anonymous read-only logins
+  --allow-fxp            allow FXP (foreign data addresses)
+  --tls                  offer explicit FTPS (AUTH TLS)
+  --set KEY=VALUE        set any mini_ftpd.conf key (repeatable)
+  --state-dir DIR        where a generated TLS certificate is kept
+  --verbose              log every command`;
+
+/** `ferry serve`: resolves when the server has been stopped by SIGINT/SIGTERM. */
+export async function serveCommand(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, {
+    config: { value: true },
+    host: { value: true },
+    port: { value: true },
+    user: { value: true, repeat: true },
+    anonymous: {},
+    'allow-fxp': {},
+    tls: {},
+    set: { value: true, repeat: true },
+    'state-dir': { value: true },
+    verbose: {},
+  });
+  if (args.positional.length > 1) throw new UsageError('serve takes at most one ROOT directory');
+  const root = path.resolve(args.positional[0] ?? '.');
+  const opt = (name: string) => args.options.get(name)?.[0];
+
+  const configFile = opt('config') ?? (existsSync('mini_ftpd.conf') ? 'mini_ftpd.conf' : undefined);
+  const config = configFile ? loadConfigFile(configFile) : undefined;
+  let tunables: Tunables = config?.tunables ?? defaultTunables();
+  // The CLI runs unprivileged: its default port is 2121 unless the config file chose one.
+  if (!config?.setKeys.has('listen_port')) tunables.listen_port = 2121;
+  const flagOverrides: string[] = [];
+  if (opt('host')) flagOverrides.push(`listen_address=${opt('host')}`);
+  if (opt('port')) flagOverrides.push(`listen_port=${opt('port')}`);
+  if (args.options.has('anonymous')) flagOverrides.push('anonymous_enable=YES');
+  if (args.options.has('allow-fxp')) flagOverrides.push('allow_fxp=YES');
+  if (args.options.has('tls')) flagOverrides.push('ssl_enable=YES');
+  tunables = applyOverrides(tunables, [...flagOverrides, ...(args.options.get('set') ?? [])]);
+
+  const users: UserAccount[] = [...(config?.users ?? [])];
+  for (const spec of args.options.get('user') ?? []) {
+    const colon = spec.indexOf(':');
+    if (colon <= 0) throw new UsageError('--user expects NAME:PASSWORD');
+    users.push({ name: spec.slice(0, colon), passwordHash: await hashPassword(spec.slice(colon + 1)), perms: ALL_PERMISSIONS });
+  }
+  let generatedLogin: string | undefined;
+  if (users.length === 0 && !tunables.anonymous_enable) {
+    // Nobody could log in: make a one-time user rather than opening anonymous access.
+    const password = randomBytes(9).toString('base64url');
+    users.push({ name: 'ferry', passwordHash: await hashPassword(password), perms: ALL_PERMISSIONS });
+    generatedLogin = `ferry / ${password}`;
+  }
+
+  const server = await startServer({ root, tunables, users, stateDir: opt('state-dir') });
+  const verbose = args.options.has('verbose');
+  server.on('log', (line) => verbose && console.log(line));
+  server.on('login', (s) => console.log(`login: ${s.user} from ${s.remoteAddress}`));
+  server.on('transfer-end', (t) => console.log(`${t.command} ${t.path} ${t.ok ? 'ok' : 'failed'} ${t.bytes} bytes${t.error ? ': ' + t.error : ''}`));
+  console.log(`serving ${root}`);
+  if (generatedLogin) console.log(`login: ${generatedLogin}`);
+  if (server.generatedCertificate) console.log('generated a self-signed TLS certificate');
+  console.log(`listening on ${server.url.replace(/\/$/, '')}`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.log('shutting down');
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function formatCliError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof UsageError) return `usage error: ${err.message}`;
+  return (err as Error)?.message ?? String(err);
+}

@@ -1,0 +1,63 @@
+import { ALL_PERMISSIONS } from './permissions';
+import { parsePasswordHash, VerifiedPasswordCache, verifyPassword } from './password';
+
+/** A configured account: `user = name:hash:perms[:root]` in mini_ftpd.conf. */
+export interface UserAccount {
+  name: string;
+  /** `scrypt$...` hash (see password.ts). */
+  passwordHash: string;
+  /** Permission letters, pyftpdlib style. */
+  perms: string;
+  /** Absolute root directory for this user; undefined = the server's root. */
+  root?: string;
+}
+
+export interface AuthorizedUser {
+  name: string;
+  perms: string;
+  root: string;
+  anonymous: boolean;
+}
+
+export interface AuthorizerOptions {
+  users: UserAccount[];
+  defaultRoot: string;
+  anonymous?: { root: string; perms: string };
+}
+
+const ANONYMOUS_NAMES = new Set(['anonymous', 'ftp']);
+// A valid hash that no password matches: unknown users pay the same scrypt cost as known ones.
+const DECOY_HASH = { N: 1 << 15, r: 8, p: 1, salt: Buffer.alloc(16), key: Buffer.alloc(32) };
+
+/** Decides who may log in, and with which root and permissions. */
+export class Authorizer {
+  private readonly accounts = new Map<string, UserAccount>();
+  private readonly cache = new VerifiedPasswordCache();
+
+  constructor(private readonly options: AuthorizerOptions) {
+    for (const account of options.users) this.accounts.set(account.name, account);
+  }
+
+  isAnonymousName(name: string): boolean {
+    return this.options.anonymous !== undefined && ANONYMOUS_NAMES.has(name.toLowerCase()) && !this.accounts.has(name);
+  }
+
+  /** Resolves to the user on success, undefined on a wrong name or password (never says which). */
+  async authenticate(name: string, password: string): Promise<AuthorizedUser | undefined> {
+    if (this.isAnonymousName(name)) {
+      const anon = this.options.anonymous!;
+      return { name, perms: anon.perms, root: anon.root, anonymous: true };
+    }
+    const account = this.accounts.get(name);
+    const hash = account ? parsePasswordHash(account.passwordHash) : undefined;
+    if (!account || !hash) {
+      await verifyPassword(password, DECOY_HASH);
+      return undefined;
+    }
+    const cacheKey = `${account.name}\0${account.passwordHash}`;
+    let ok = this.cache.matches(cacheKey, password);
+    if (!ok && (ok = await verifyPassword(password, hash))) this.cache.remember(cacheKey, password);
+    if (!ok) return undefined;
+    return { name: account.name, perms: account.perms || ALL_PERMISSIONS, root: account.root ?? this.options.defaultRoot, anonymous: false };
+  }
+}

@@ -1,0 +1,79 @@
+import { promises as fsp } from 'node:fs';
+import type { CommandSpec } from '../command-table';
+import { entriesForPath, stripListOptions } from '../directory';
+import { sendText } from '../file-transfer';
+import { formatListLine, formatMlstEntry } from '../listing';
+import { FtpReplyError, Reply } from '../replies';
+import type { Session } from '../session';
+import { requireDataSetup, runTransfer } from '../transfer-runner';
+import { onDisk } from './files';
+import { serverStatus } from './info';
+
+type Format = 'LIST' | 'NLST' | 'MLSD';
+
+async function listing(session: Session, arg: string, format: Format) {
+  const target = await session.fs!.existing(session.cwd, format === 'MLSD' ? arg : stripListOptions(arg));
+  const { isDirectory, entries } = await onDisk(target.virtual, () => entriesForPath(session.fs!, target));
+  if (format === 'MLSD' && !isDirectory) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a directory (use MLST).`);
+  const now = Date.now();
+  const perms = session.user!.perms;
+  const lines = entries.map((e) => {
+    if (format === 'LIST') return formatListLine(e.name, e.stats, now);
+    if (format === 'NLST') return e.name;
+    return formatMlstEntry(e.name, e.stats, perms, session.mlstFacts);
+  });
+  return { target, text: lines.map((l) => l + '\r\n').join('') };
+}
+
+function listingCommand(format: Format): CommandSpec {
+  return {
+    name: format,
+    needsAuth: true,
+    needsArg: 'optional',
+    perm: 'l',
+    help: `${format} [path]`,
+    handler: async (session, arg) => {
+      requireDataSetup(session);
+      const { target, text } = await listing(session, arg, format);
+      await runTransfer(session, {
+        command: format,
+        path: target.virtual,
+        direction: 'listing',
+        openingText: `Here comes the directory listing of ${target.virtual}.`,
+        run: (socket, ctl) => sendText(text, socket, ctl),
+      });
+    },
+  };
+}
+
+export const listingCommands: CommandSpec[] = [
+  listingCommand('LIST'),
+  listingCommand('NLST'),
+  listingCommand('MLSD'),
+  {
+    name: 'MLST',
+    needsAuth: true,
+    needsArg: 'optional',
+    perm: 'l',
+    help: 'MLST [path]',
+    handler: async (session, arg) => {
+      const target = await session.fs!.existing(session.cwd, arg || '.');
+      const stats = await onDisk(target.virtual, () => fsp.stat(target.real));
+      session.reply(Reply.FileActionOk, [`Listing ${target.virtual}`, ' ' + formatMlstEntry(target.virtual, stats, session.user!.perms, session.mlstFacts), 'End']);
+    },
+  },
+  {
+    name: 'STAT',
+    needsAuth: false,
+    needsArg: 'optional',
+    help: 'STAT [path] (without a path: server and transfer status)',
+    handler: async (session, arg) => {
+      if (arg.trim() === '') return session.reply(Reply.SystemStatus, serverStatus(session));
+      if (!session.user) throw new FtpReplyError(Reply.NotLoggedIn, 'Please log in with USER and PASS first.');
+      if (!session.user.perms.includes('l')) throw new FtpReplyError(Reply.FileUnavailable, 'Permission denied.');
+      const { target, text } = await listing(session, arg, 'LIST');
+      const lines = text.split('\r\n').filter(Boolean).map((l) => ' ' + l);
+      session.reply(Reply.FileStatus, [`Status of ${target.virtual}:`, ...lines, 'End of status']);
+    },
+  },
+];

@@ -1,0 +1,60 @@
+import type { CommandSpec } from '../command-table';
+import { FtpReplyError, Reply } from '../replies';
+
+/** RFC 4217 explicit FTPS: AUTH TLS, PBSZ, PROT; CCC is refused (it would expose later commands). */
+export const tlsCommands: CommandSpec[] = [
+  {
+    name: 'AUTH',
+    needsAuth: false,
+    needsArg: true,
+    help: 'AUTH TLS',
+    handler: (session, arg) => {
+      const context = session.server.tlsContext;
+      if (!context) throw new FtpReplyError(Reply.PolicyDenied, 'TLS is not enabled on this server (ssl_enable = NO).');
+      const mechanism = arg.trim().toUpperCase();
+      if (mechanism !== 'TLS' && mechanism !== 'TLS-C' && mechanism !== 'SSL') throw new FtpReplyError(Reply.NotImplementedForParameter, `AUTH ${arg} is not supported, use AUTH TLS.`);
+      if (session.secure) throw new FtpReplyError(Reply.BadSequence, 'Already using TLS.');
+      session.reply(Reply.AuthAccepted, 'Proceed with TLS negotiation.');
+      // RFC 4217 §4: the security exchange resets the login state.
+      session.user = undefined;
+      session.pendingUser = undefined;
+      session.upgradeToTls(context);
+    },
+  },
+  {
+    name: 'PBSZ',
+    needsAuth: false,
+    needsArg: true,
+    after: { check: (s) => s.secure, text: 'PBSZ needs a TLS control connection (AUTH TLS first).' },
+    help: 'PBSZ 0',
+    handler: (session) => {
+      session.pbszDone = true;
+      session.reply(Reply.Ok, 'PBSZ=0');
+    },
+  },
+  {
+    name: 'PROT',
+    needsAuth: false,
+    needsArg: true,
+    after: { check: (s) => s.pbszDone, text: 'Send PBSZ before PROT.' },
+    help: 'PROT C|P',
+    handler: (session, arg) => {
+      const level = arg.trim().toUpperCase();
+      if (level === 'P') session.protectData = true;
+      else if (level === 'C') {
+        if (session.server.tunables.force_tls) throw new FtpReplyError(Reply.ProtectionLevelNotSupported, 'PROT C refused: data must be encrypted (force_tls).');
+        session.protectData = false;
+      } else throw new FtpReplyError(Reply.ProtectionLevelNotSupported, `PROT ${level} is not supported, use C or P.`);
+      session.reply(Reply.Ok, `Protection level set to ${level === 'P' ? 'Private' : 'Clear'}.`);
+    },
+  },
+  {
+    name: 'CCC',
+    needsAuth: false,
+    needsArg: false,
+    help: 'CCC (refused)',
+    handler: () => {
+      throw new FtpReplyError(Reply.PolicyDenied, 'CCC refused: the control connection stays encrypted.');
+    },
+  },
+];

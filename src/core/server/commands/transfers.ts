@@ -1,0 +1,119 @@
+import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import type { CommandSpec } from '../command-table';
+import { receiveFile, sendFile } from '../file-transfer';
+import { FtpReplyError, Reply } from '../replies';
+import type { Session } from '../session';
+import { requireDataSetup, runTransfer } from '../transfer-runner';
+import { onDisk } from './files';
+
+function takeRestOffset(session: Session): number {
+  const offset = session.restOffset;
+  session.restOffset = 0;
+  return offset;
+}
+
+async function retrieve(session: Session, arg: string): Promise<void> {
+  requireDataSetup(session);
+  const offset = takeRestOffset(session);
+  const target = await session.fs!.existing(session.cwd, arg);
+  const handle = await onDisk(target.virtual, () => fsp.open(target.real, 'r'));
+  const st = await handle.stat();
+  if (!st.isFile() || offset > st.size) {
+    await handle.close();
+    if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
+    throw new FtpReplyError(Reply.InvalidRestartPosition, `REST offset ${offset} is beyond the end of ${target.virtual} (${st.size} bytes).`);
+  }
+  await runTransfer(session, {
+    command: 'RETR',
+    path: target.virtual,
+    direction: 'download',
+    openingText: `Opening BINARY mode data connection for ${target.virtual} (${st.size - offset} bytes${offset ? ` from offset ${offset}` : ''}).`,
+    run: (socket, ctl) => sendFile(handle.fd, offset, socket, ctl),
+    cleanup: () => handle.close(),
+  });
+}
+
+/**
+ * Opens the upload target without truncating it: truncating a large file first costs time
+ * and would destroy it if the upload then failed. The file is trimmed to what was written
+ * when the transfer ends instead. New files get 0666 & ~umask, set explicitly because
+ * open()'s mode is filtered by the process umask, not local_umask.
+ */
+async function openForUpload(session: Session, real: string): Promise<{ handle: fsp.FileHandle; created: boolean }> {
+  const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+  try {
+    const handle = await fsp.open(real, O_WRONLY | O_CREAT | O_EXCL, 0o600);
+    await handle.chmod(0o666 & ~session.umask);
+    return { handle, created: true };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return { handle: await fsp.open(real, O_WRONLY), created: false };
+  }
+}
+
+async function store(session: Session, arg: string, append: boolean): Promise<void> {
+  requireDataSetup(session);
+  const offset = takeRestOffset(session);
+  if (append && offset > 0) throw new FtpReplyError(Reply.BadSequence, 'APPE cannot follow REST: use REST with STOR to resume.');
+  const target = await session.fs!.creatable(session.cwd, arg);
+  const { handle, created } = await onDisk(target.virtual, () => openForUpload(session, target.real));
+  const st = await handle.stat();
+  if (!st.isFile() || offset > st.size) {
+    await handle.close();
+    if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
+    throw new FtpReplyError(Reply.InvalidRestartPosition, `REST offset ${offset} is beyond the end of ${target.virtual} (${st.size} bytes).`);
+  }
+  const start = append ? st.size : offset;
+  await runTransfer(session, {
+    command: append ? 'APPE' : 'STOR',
+    path: target.virtual,
+    direction: 'upload',
+    openingText: `Ok to send data for ${target.virtual}${start ? ` from offset ${start}` : ''}.`,
+    run: (socket, ctl) => receiveFile(handle.fd, start, socket, ctl),
+    cleanup: async (info, connected) => {
+      try {
+        // Keep exactly what arrived (even after a dropped connection, so the client can resume).
+        if (connected) await handle.truncate(start + info.bytes);
+      } finally {
+        await handle.close();
+      }
+      if (!connected && created) await fsp.unlink(target.real).catch(() => undefined);
+    },
+  });
+}
+
+export const transferCommands: CommandSpec[] = [
+  { name: 'RETR', needsAuth: true, needsArg: true, perm: 'r', help: 'RETR <path>', handler: retrieve },
+  { name: 'STOR', needsAuth: true, needsArg: true, perm: 'w', help: 'STOR <path>', handler: (s, arg) => store(s, arg, false) },
+  { name: 'APPE', needsAuth: true, needsArg: true, perm: 'a', help: 'APPE <path>', handler: (s, arg) => store(s, arg, true) },
+  {
+    name: 'REST',
+    needsAuth: true,
+    needsArg: true,
+    help: 'REST <offset> (before RETR or STOR)',
+    handler: (session, arg) => {
+      const text = arg.trim();
+      if (!/^\d{1,15}$/.test(text)) throw new FtpReplyError(Reply.ArgumentSyntaxError, 'REST needs a byte offset (a whole number).');
+      session.restOffset = Number(text);
+      session.reply(Reply.PendingFurtherInfo, `Restarting at ${session.restOffset}. Send RETR or STOR to continue.`);
+    },
+  },
+  {
+    name: 'ABOR',
+    needsAuth: true,
+    needsArg: false,
+    help: 'ABOR',
+    handler: async (session) => {
+      const transfer = session.transfer;
+      if (!transfer) {
+        session.clearDataSetup();
+        return session.reply(Reply.TransferComplete, 'No transfer to abort.');
+      }
+      // The transfer command answers 426 first; ABOR's 226 must follow it (RFC 959 §4.1.3).
+      transfer.abort.abort();
+      await transfer.done;
+      session.reply(Reply.TransferComplete, 'ABOR successful.');
+    },
+  },
+];

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserAccount } from './authorizer';
+import { parsePasswordHash } from './password';
+import { checkPermissionLetters } from './permissions';
+import { defaultTunables, isTunableKey, parseTunableValue, TunableKey, TUNABLES, Tunables } from './tunables';
+
+/** One problem found in a config file, with its 1-based line number. */
+export interface ConfigProblem {
+  line: number;
+  message: string;
+}
+
+/** Thrown when a config has problems; its message lists every one as `file:line: message`. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ParsedConfig {
+  tunables: Tunables;
+  users: UserAccount[];
+  problems: ConfigProblem[];
+  /** Keys that the text set explicitly, with the line that set them. */
+  setKeys: Map<TunableKey, number>;
+}
+
+/** A parsed `key = value` line, or undefined for blank lines and `#` comments. */
+export interface ConfigLine {
+  line: number;
+  key: string;
+  value: string;
+}
+
+/** Splits mini_ftpd.conf text into key/value lines; lines without `=` are reported as problems. */
+export function splitConfigLines(text: string, problems: ConfigProblem[]): ConfigLine[] {
+  const out: ConfigLine[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const eq = trimmed.indexOf('=');
+    if (eq < 0) {
+      problems.push({ line: index + 1, message: `expected "key = value", got "${trimmed}"` });
+      return;
+    }
+    out.push({ line: index + 1, key: trimmed.slice(0, eq).trim(), value: trimmed.slice(eq + 1).trim() });
+  });
+  return out;
+}
+
+/**
+ * Parses a `user = name:hash:perms[:root]` value. The root may itself contain colons
+ * (a Windows drive), so everything after the third colon is the root.
+ */
+export function parseUserLine(value: string, baseDir: string): UserAccount | { error: string } {
+  const parts = value.split(':');
+  if (parts.length < 3) return { error: 'user expects name:scrypt-hash:perms[:root]' };
+  const [name, passwordHash, perms] = parts;
+  const root = parts.length > 3 ? parts.slice(3).join(':') : undefined;
+  if (!/^[^\s:]{1,64}$/.test(name)) return { error: `invalid user name "${name}"` };
+  if (!parsePasswordHash(passwordHash)) {
+    return { error: `user ${name}: password must be an scrypt hash (run "ferry hash-password"), plain text is not accepted` };
+  }
+  const permError = checkPermissionLetters(perms);
+  if (permError) return { error: `user ${name}: ${permError}` };
+  return { name, passwordHash, perms, root: root ? path.resolve(baseDir, root) : undefined };
+}
+
+/** Parses mini_ftpd.conf text. Never throws: every problem is collected with its line. */
+export function parseConfig(text: string, baseDir = process.cwd()): ParsedConfig {
+  const problems: ConfigProblem[] = [];
+  const tunables = defaultTunables() as Record<TunableKey, unknown>;
+  const users: UserAccount[] = [];
+  const setKeys = new Map<TunableKey, number>();
+  for (const { line, key, value } of splitConfigLines(text, problems)) {
+    if (key === 'user') {
+      const parsed = parseUserLine(value, baseDir);
+      if ('error' in parsed) problems.push({ line, message: parsed.error });
+      else if (users.some((u) => u.name === parsed.name)) problems.push({ line, message: `user ${parsed.name} is defined twice` });
+      else users.push(parsed);
+      continue;
+    }
+    if (!isTunableKey(key)) {
+      problems.push({ line, message: `unknown key "${key}"` });
+      continue;
+    }
+    const previous = setKeys.get(key);
+    if (previous !== undefined) problems.push({ line, message: `${key} is already set on line ${previous}` });
+    const parsed = parseTunableValue(key, value);
+    if ('error' in parsed) {
+      problems.push({ line, message: parsed.error });
+      continue;
+    }
+    tunables[key] = parsed.value;
+    setKeys.set(key, line);
+  }
+  const result = tunables as Tunables;
+  const pasvProblem = checkPassivePortRange(result);
+  if (pasvProblem) problems.push({ line: setKeys.get('pasv_max_port') ?? setKeys.get('pasv_min_port') ?? 0, message: pasvProblem });
+  return { tunables: result, users, problems, setKeys };
+}
+
+/** Cross-key check shared by the file parser and programmatic options. */
+export function checkPassivePortRange(t: Pick<Tunables, 'pasv_min_port' | 'pasv_max_port'>): string | undefined {
+  if (t.pasv_min_port > t.pasv_max_port) return `pasv_min_port (${t.pasv_min_port}) is above pasv_max_port (${t.pasv_max_port})`;
+  if (t.pasv_min_port === 0 && t.pasv_max_port !== 0) return 'pasv_min_port must be set when pasv_max_port is';
+  return undefined;
+}
+
+/** Reads and parses a config file; throws ConfigError listing every problem. */
+export function loadConfigFile(file: string): ParsedConfig {
+  const text = readFileSync(file, 'utf8');
+  const parsed = parseConfig(text, path.dirname(path.resolve(file)));
+  if (parsed.problems.length > 0) throw new ConfigError(file, parsed.problems);
+  return parsed;
+}
+
+/** Applies `key=value` overrides (CLI --set); throws ConfigError naming the override. */
+export function applyOverrides(tunables: Tunables, overrides: string[]): Tunables {
+  const out = { ...tunables } as Record<TunableKey, unknown>;
+  const problems: ConfigProblem[] = [];
+  overrides.forEach((item, index) => {
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq).trim();
+    if (!isTunableKey(key)) return void problems.push({ line: index + 1, message: `unknown key "${key}" (known: ${Object.keys(TUNABLES).join(', ')})` });
+    const parsed = parseTunableValue(key, eq < 0 ? '' : item.slice(eq + 1));
+    if ('error' in parsed) problems.push({ line: index + 1, message: parsed.error });
+    else out[key] = parsed.value;
+  });
+  if (problems.length > 0) throw new ConfigError('--set', problems);
+  return out as Tunables;
+}

@@ -1,0 +1,195 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { FtpReplyError, Reply } from './replies';
+
+/** Strips the IPv4-mapped IPv6 prefix so "::ffff:127.0.0.1" and "127.0.0.1" compare equal. */
+export function plainAddress(address: string | undefined): string {
+  if (!address) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export interface DataChannelPolicy {
+  /** Address of the client's control connection: the only one data may go to/come from without FXP. */
+  clientAddress: string;
+  allowFxp: boolean;
+}
+
+/**
+ * A passive data listener (PASV/EPSV). It accepts at most one connection, from the client's
+ * own address unless FXP is allowed (RFC 2577: a foreign connection could steal the data),
+ * and keeps it until the transfer command asks for it.
+ */
+export class PassiveListener {
+  private pending?: net.Socket;
+  private waiter?: { resolve: (s: net.Socket) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+  private closed = false;
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+    private readonly policy: DataChannelPolicy,
+  ) {
+    server.on('connection', (socket) => this.onConnection(socket));
+    server.on('error', () => this.close());
+  }
+
+  /**
+   * Listens on `host` at a port from [min, max] (both 0: any port). Ports are tried from a
+   * random start so concurrent sessions rarely collide; EADDRINUSE moves on to the next.
+   */
+  static async open(host: string, min: number, max: number, policy: DataChannelPolicy): Promise<PassiveListener> {
+    const span = min === 0 ? 1 : max - min + 1;
+    const start = Math.floor(Math.random() * span);
+    for (let i = 0; i < Math.min(span, 200); i++) {
+      const port = min === 0 ? 0 : min + ((start + i) % span);
+      const server = net.createServer();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ host, port, backlog: 4, exclusive: true }, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        return new PassiveListener(server, (server.address() as net.AddressInfo).port, policy);
+      } catch (err) {
+        server.close();
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      }
+    }
+    throw new FtpReplyError(Reply.CannotOpenData, 'No passive port available, try again later.');
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const from = plainAddress(socket.remoteAddress);
+    if (this.closed || this.pending || (!this.policy.allowFxp && from !== this.policy.clientAddress)) {
+      socket.destroy();
+      return;
+    }
+    this.server.close();
+    if (this.waiter) {
+      clearTimeout(this.waiter.timer);
+      this.waiter.resolve(socket);
+      this.waiter = undefined;
+    } else {
+      this.pending = socket;
+      socket.on('error', () => undefined);
+    }
+  }
+
+  /** The accepted connection, waiting up to `timeoutMs` (accept_timeout) for it to arrive. */
+  accept(timeoutMs: number): Promise<net.Socket> {
+    if (this.pending) {
+      const socket = this.pending;
+      this.pending = undefined;
+      return Promise.resolve(socket);
+    }
+    if (this.closed) return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'Data connection was closed.'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        this.close();
+        reject(new FtpReplyError(Reply.CannotOpenData, `No data connection within ${Math.round(timeoutMs / 1000)} s (accept_timeout).`));
+      }, timeoutMs || 2 ** 31 - 1);
+      this.waiter = { resolve, reject, timer };
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.close();
+    this.pending?.destroy();
+    this.pending = undefined;
+    if (this.waiter) {
+      clearTimeout(this.waiter.timer);
+      this.waiter.reject(new FtpReplyError(Reply.CannotOpenData, 'Data connection was closed.'));
+      this.waiter = undefined;
+    }
+  }
+}
+
+/** Target of an active (PORT/EPRT) data connection. */
+export interface ActiveTarget {
+  host: string;
+  port: number;
+}
+
+/**
+ * Refuses PORT/EPRT targets that would make this server attack a third party (RFC 2577
+ * "bounce"): another address than the client's, or a privileged port. FXP lifts both.
+ */
+export function checkActiveTarget(target: ActiveTarget, policy: DataChannelPolicy): void {
+  if (policy.allowFxp) return;
+  if (plainAddress(target.host) !== policy.clientAddress) {
+    throw new FtpReplyError(Reply.NotImplementedForParameter, `Refusing data connection to foreign address ${target.host} (FXP is disabled on this server).`);
+  }
+  if (target.port < 1024) throw new FtpReplyError(Reply.NotImplementedForParameter, `Refusing data connection to privileged port ${target.port}.`);
+}
+
+/** Connects to an active target within `timeoutMs` (connect_timeout). */
+export function connectActive(target: ActiveTarget, localAddress: string, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.host, port: target.port, localAddress: localAddress || undefined });
+    const fail = (message: string) => {
+      socket.destroy();
+      reject(new FtpReplyError(Reply.CannotOpenData, message));
+    };
+    const timer = timeoutMs > 0 ? setTimeout(() => fail(`Could not connect to ${target.host}:${target.port} within ${Math.round(timeoutMs / 1000)} s (connect_timeout).`), timeoutMs) : undefined;
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      fail(`Could not connect to ${target.host}:${target.port}: ${err.message}.`);
+    });
+  });
+}
+
+/** PORT argument "h1,h2,h3,h4,p1,p2" (RFC 959 §4.1.2). */
+export function parsePortArgument(arg: string): ActiveTarget | undefined {
+  const parts = arg.split(',').map((p) => p.trim());
+  if (parts.length !== 6 || !parts.every((p) => /^\d{1,3}$/.test(p))) return undefined;
+  const n = parts.map(Number);
+  if (n.some((v) => v > 255)) return undefined;
+  const port = n[4] * 256 + n[5];
+  return port === 0 ? undefined : { host: n.slice(0, 4).join('.'), port };
+}
+
+/** EPRT argument "|proto|address|port|" with any delimiter (RFC 2428 §2). */
+export function parseEprtArgument(arg: string): ActiveTarget | { unsupported: true } | undefined {
+  const delimiter = arg[0];
+  if (!delimiter || delimiter.charCodeAt(0) < 33 || delimiter.charCodeAt(0) > 126) return undefined;
+  const parts = arg.split(delimiter);
+  if (parts.length !== 5 || parts[0] !== '' || parts[4] !== '') return undefined;
+  const [, proto, host, portText] = parts;
+  if (proto !== '1' && proto !== '2') return { unsupported: true };
+  if (net.isIP(host) !== (proto === '1' ? 4 : 6) || !/^\d{1,5}$/.test(portText)) return undefined;
+  const port = Number(portText);
+  return port > 0 && port < 65536 ? { host, port } : undefined;
+}
+
+/**
+ * Wraps a data socket in TLS as the server side (PROT P). The shared secure context lets a
+ * client resume the control connection's session, which many servers require (vsftpd's
+ * require_ssl_reuse) and clients such as curl and FileZilla always attempt.
+ */
+export function secureDataSocket(socket: net.Socket, context: tls.SecureContext, timeoutMs: number): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
+    const timer = setTimeout(() => fail(new Error('TLS handshake on the data connection timed out')), timeoutMs || 30_000);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      secure.destroy();
+      reject(new FtpReplyError(Reply.CannotOpenData, `TLS negotiation on the data connection failed: ${err.message}.`));
+    };
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      secure.removeListener('error', fail);
+      resolve(secure);
+    });
+    secure.once('error', fail);
+  });
+}

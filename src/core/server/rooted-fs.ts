@@ -1,0 +1,106 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { FtpReplyError, Reply } from './replies';
+
+/** A path as the client sees it (always absolute, `/`-separated) and where it lives on disk. */
+export interface ResolvedPath {
+  virtual: string;
+  real: string;
+}
+
+/**
+ * Maps client paths onto one root directory and refuses anything that would leave it:
+ * `..` is folded lexically (it can never climb above `/`), and every path that exists
+ * is checked again after resolving symlinks, so a link pointing outside is refused too.
+ * Operations act on the lexical path (a link inside the root is renamed or deleted
+ * itself, not its target).
+ */
+export class RootedFs {
+  private constructor(readonly root: string) {}
+
+  /** Opens a root; it must exist and be a directory. */
+  static async open(root: string): Promise<RootedFs> {
+    const real = await fsp.realpath(root);
+    if (!(await fsp.stat(real)).isDirectory()) throw new Error(`${root} is not a directory`);
+    return new RootedFs(real);
+  }
+
+  /** Folds `arg` against the virtual working directory into a normalized virtual path. */
+  virtualPath(cwd: string, arg: string): string {
+    if (arg.includes('\0')) throw new FtpReplyError(Reply.ArgumentSyntaxError, 'Path contains a NUL byte.');
+    // On Windows a backslash would be a separator for the OS; make it one for the fold as well.
+    const normalizedArg = path.sep === '\\' ? arg.replace(/\\/g, '/') : arg;
+    return path.posix.resolve(cwd, normalizedArg);
+  }
+
+  private lexicalReal(virtual: string): string {
+    return virtual === '/' ? this.root : path.join(this.root, ...virtual.split('/').filter(Boolean));
+  }
+
+  /** True when an already symlink-resolved path lies inside the root. */
+  contains(real: string): boolean {
+    return real === this.root || real.startsWith(this.root.endsWith(path.sep) ? this.root : this.root + path.sep);
+  }
+
+  /** Resolves a path that must exist and whose symlink-resolved target must stay inside the root. */
+  async existing(cwd: string, arg: string): Promise<ResolvedPath> {
+    const virtual = this.virtualPath(cwd, arg);
+    const real = this.lexicalReal(virtual);
+    let target: string;
+    try {
+      target = await fsp.realpath(real);
+    } catch (err) {
+      throw fsErrorToReply(err, virtual);
+    }
+    if (!this.contains(target)) throw outsideRoot(virtual);
+    return { virtual, real };
+  }
+
+  /**
+   * Resolves a path that may not exist yet (STOR, MKD, RNTO): its parent must exist inside
+   * the root, and if the path itself is a symlink its target must be inside as well
+   * (a dangling link pointing outside would otherwise let a write escape).
+   */
+  async creatable(cwd: string, arg: string): Promise<ResolvedPath> {
+    const virtual = this.virtualPath(cwd, arg);
+    if (virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot replace the root directory.');
+    const parent = await this.existing('/', path.posix.dirname(virtual));
+    const real = path.join(parent.real, path.posix.basename(virtual));
+    const link = await fsp.lstat(real).catch(() => undefined);
+    if (link?.isSymbolicLink()) {
+      const target = await fsp.realpath(real).catch(() => undefined);
+      if (target === undefined || !this.contains(target)) throw outsideRoot(virtual);
+    }
+    return { virtual, real };
+  }
+}
+
+function outsideRoot(virtual: string): FtpReplyError {
+  return new FtpReplyError(Reply.FileUnavailable, `${virtual}: Permission denied (outside the served root).`);
+}
+
+const ERRNO_TEXT: Record<string, [number, string]> = {
+  ENOENT: [Reply.FileUnavailable, 'No such file or directory.'],
+  ENOTDIR: [Reply.FileUnavailable, 'Not a directory.'],
+  EISDIR: [Reply.FileUnavailable, 'Is a directory.'],
+  EEXIST: [Reply.FileUnavailable, 'File exists.'],
+  ENOTEMPTY: [Reply.FileUnavailable, 'Directory not empty.'],
+  EACCES: [Reply.FileUnavailable, 'Permission denied.'],
+  EPERM: [Reply.FileUnavailable, 'Operation not permitted.'],
+  ELOOP: [Reply.FileUnavailable, 'Too many levels of symbolic links.'],
+  ENAMETOOLONG: [Reply.FileNameNotAllowed, 'File name too long.'],
+  EINVAL: [Reply.FileNameNotAllowed, 'Invalid file name.'],
+  ENOSPC: [Reply.InsufficientStorage, 'No space left on device.'],
+  EDQUOT: [Reply.ExceededStorage, 'Disk quota exceeded.'],
+  EBUSY: [Reply.FileBusy, 'Resource busy.'],
+  EXDEV: [Reply.FileUnavailable, 'Cannot rename across file systems.'],
+};
+
+/** Turns a filesystem error into the reply a client should see, naming the path. */
+export function fsErrorToReply(err: unknown, virtual: string): FtpReplyError {
+  if (err instanceof FtpReplyError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  const known = ERRNO_TEXT[code];
+  if (known) return new FtpReplyError(known[0] as FtpReplyError['code'], `${virtual}: ${known[1]}`);
+  return new FtpReplyError(Reply.LocalError, `${virtual}: ${(err as Error)?.message ?? String(err)}`);
+}

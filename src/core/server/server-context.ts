@@ -1,0 +1,42 @@
+import * as tls from 'node:tls';
+import { Authorizer } from './authorizer';
+import { TokenBucket } from './throttle';
+import { Tunables } from './tunables';
+
+/** What a transfer looks like to observers (status views, logs). */
+export interface TransferInfo {
+  sessionId: number;
+  user: string;
+  command: string;
+  path: string;
+  direction: 'upload' | 'download' | 'listing';
+  startedAt: Date;
+  bytes: number;
+  /** Set when the transfer has ended. */
+  ok?: boolean;
+  error?: string;
+}
+
+/** What a session looks like to observers. */
+export interface SessionInfo {
+  id: number;
+  remoteAddress: string;
+  connectedAt: Date;
+  user?: string;
+  secure: boolean;
+  lastCommand?: string;
+  transfer?: TransferInfo;
+}
+
+/** Everything the server shares with its sessions. */
+export interface ServerContext {
+  readonly tunables: Tunables;
+  readonly authorizer: Authorizer;
+  readonly tlsContext?: tls.SecureContext;
+  readonly globalUpload?: TokenBucket;
+  readonly globalDownload?: TokenBucket;
+  /** Notifications for the library API and the CLI log. */
+  emit(event: 'transfer-start' | 'transfer-end', info: TransferInfo): void;
+  emit(event: 'log', line: string): void;
+  emit(event: 'login', info: SessionInfo): void;
+}

@@ -1,0 +1,190 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { AuthorizedUser } from './authorizer';
+import { dispatchCommand, runsDuringTransfer } from './command-table';
+import { ControlParser } from './control-parser';
+import { ActiveTarget, PassiveListener, plainAddress } from './data-channel';
+import { MLST_FACTS, MlstFact } from './listing';
+import { ResolvedPath, RootedFs } from './rooted-fs';
+import { ServerContext, SessionInfo, TransferInfo } from './server-context';
+import { TokenBucket } from './throttle';
+
+const ALL_MLST_FACTS: ReadonlySet<MlstFact> = new Set(MLST_FACTS);
+
+/** A running data transfer: how to stop it and when its final reply has been sent. */
+export interface ActiveTransfer {
+  info: TransferInfo;
+  abort: AbortController;
+  /** Settles after the transfer command has sent its final (226/426/...) reply. */
+  done: Promise<void>;
+}
+
+/**
+ * One control connection: its state (login, working directory, pending REST/RNFR, data
+ * channel setup, TLS), its command queue and its replies. Commands run one at a time in
+ * arrival order; while a transfer runs only ABOR and STAT bypass the queue (RFC 959 §4.1.3).
+ */
+export class Session {
+  socket: net.Socket | tls.TLSSocket;
+  readonly remoteAddress: string;
+  readonly connectedAt = new Date();
+  user?: AuthorizedUser;
+  fs?: RootedFs;
+  cwd = '/';
+  /** Name sent with USER, waiting for PASS. */
+  pendingUser?: string;
+  loginFailures = 0;
+  restOffset = 0;
+  renameFrom?: ResolvedPath;
+  passive?: PassiveListener;
+  active?: ActiveTarget;
+  /** After EPSV ALL only EPSV may set up data connections (RFC 2428 §4). */
+  epsvAll = false;
+  secure = false;
+  pbszDone = false;
+  protectData = false;
+  umask: number;
+  mlstFacts: ReadonlySet<MlstFact> = ALL_MLST_FACTS;
+  transfer?: ActiveTransfer;
+  lastCommand?: string;
+  private uploadBucket?: TokenBucket;
+  private downloadBucket?: TokenBucket;
+  private parser = new ControlParser();
+  private queue: string[] = [];
+  private busy = false;
+  private closed = false;
+
+  constructor(
+    readonly id: number,
+    socket: net.Socket,
+    readonly server: ServerContext,
+    private readonly onClose: (session: Session) => void,
+  ) {
+    this.socket = socket;
+    this.remoteAddress = plainAddress(socket.remoteAddress);
+    this.umask = server.tunables.local_umask;
+    this.attach(socket);
+    this.reply(220, server.tunables.ftpd_banner);
+  }
+
+  /** Per-session rate buckets, created on first use so idle sessions stay small. */
+  buckets(direction: 'upload' | 'download'): (TokenBucket | undefined)[] {
+    const t = this.server.tunables;
+    if (direction === 'upload') {
+      if (t.max_upload_rate > 0) this.uploadBucket ??= new TokenBucket(t.max_upload_rate);
+      return [this.uploadBucket, this.server.globalUpload];
+    }
+    if (t.max_download_rate > 0) this.downloadBucket ??= new TokenBucket(t.max_download_rate);
+    return [this.downloadBucket, this.server.globalDownload];
+  }
+
+  private attach(socket: net.Socket | tls.TLSSocket): void {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    const idle = this.server.tunables.idle_ctrl_timeout;
+    if (idle > 0) {
+      socket.setTimeout(idle * 1000);
+      socket.on('timeout', () => {
+        // Never time out a client that is waiting for its own transfer or command to finish.
+        if (this.transfer || this.busy) return;
+        this.reply(421, `Timeout: no command for ${idle} s (idle_ctrl_timeout), closing control connection.`);
+        this.close();
+      });
+    }
+  }
+
+  /**
+   * Replaces the plain control socket with TLS after "234" (AUTH TLS). Bytes already
+   * buffered on the plain socket would belong to the handshake, so the parser restarts.
+   */
+  upgradeToTls(context: tls.SecureContext): void {
+    const plain = this.socket as net.Socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('timeout');
+    plain.removeAllListeners('close');
+    plain.removeAllListeners('error');
+    plain.setTimeout(0);
+    const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: context });
+    this.socket = secure;
+    this.parser = new ControlParser();
+    this.secure = true;
+    this.attach(secure);
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const item of this.parser.push(chunk)) {
+      if ('tooLong' in item) {
+        this.reply(500, 'Command line too long.');
+        continue;
+      }
+      if (this.transfer && runsDuringTransfer(item.line)) {
+        void dispatchCommand(this, item.line);
+        continue;
+      }
+      this.queue.push(item.line);
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (let line = this.queue.shift(); line !== undefined && !this.closed; line = this.queue.shift()) {
+        await dispatchCommand(this, line);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Sends a reply; a multi-line text becomes an RFC 959 multi-line reply. */
+  reply(code: number, text: string | string[]): void {
+    if (this.closed || this.socket.destroyed) return;
+    const lines = Array.isArray(text) ? text : text.split('\n');
+    let out = '';
+    for (let i = 0; i < lines.length - 1; i++) out += (i === 0 ? `${code}-` : ' ') + lines[i] + '\r\n';
+    out += `${code} ${lines[lines.length - 1]}\r\n`;
+    this.socket.write(out);
+  }
+
+  /** Closes the data setup (PASV listener or PORT target) after use or on a new setup. */
+  clearDataSetup(): void {
+    this.passive?.close();
+    this.passive = undefined;
+    this.active = undefined;
+  }
+
+  info(): SessionInfo {
+    return {
+      id: this.id,
+      remoteAddress: this.remoteAddress,
+      connectedAt: this.connectedAt,
+      user: this.user?.name,
+      secure: this.secure,
+      lastCommand: this.lastCommand,
+      transfer: this.transfer ? { ...this.transfer.info } : undefined,
+    };
+  }
+
+  /** Ends the session: one path for QUIT, timeouts, errors and server shutdown. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transfer?.abort.abort();
+    this.clearDataSetup();
+    this.queue.length = 0;
+    const socket = this.socket;
+    if (!socket.destroyed) {
+      socket.end();
+      setTimeout(() => socket.destroy(), 2000).unref();
+    }
+    this.onClose(this);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

@@ -1,0 +1,98 @@
+import { Duplex } from 'node:stream';
+import { connectActive, plainAddress, secureDataSocket } from './data-channel';
+import { DataConnectionError, TransferControl } from './file-transfer';
+import { FtpReplyError, Reply } from './replies';
+import { fsErrorToReply } from './rooted-fs';
+import { TransferInfo } from './server-context';
+import type { Session } from './session';
+
+export type DataSocket = Duplex & { setTimeout(ms: number): unknown };
+
+/** One data transfer as the transfer commands describe it. */
+export interface TransferJob {
+  command: string;
+  path: string;
+  direction: TransferInfo['direction'];
+  /** Text of the 150 reply. */
+  openingText: string;
+  /** Moves the bytes; resolves with the count. */
+  run(socket: DataSocket, ctl: TransferControl): Promise<number>;
+  /** Always runs last; `connected` says whether the data connection was ever established. */
+  cleanup?(info: TransferInfo, connected: boolean): Promise<void>;
+}
+
+/** 425 unless PORT/EPRT/PASV/EPSV came first; 521 when force_tls demands PROT P. Call before opening files. */
+export function requireDataSetup(session: Session): void {
+  if (!session.passive && !session.active) throw new FtpReplyError(Reply.CannotOpenData, 'Use PORT, EPRT, PASV or EPSV first.');
+  if (session.server.tunables.force_tls && !session.protectData) {
+    throw new FtpReplyError(Reply.DataMustBeProtected, 'Data connections must be encrypted: send PBSZ 0 and PROT P (force_tls).');
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new DataConnectionError('Transfer aborted.'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Runs a transfer command from the 150 to the final reply. The 150 goes out before the
+ * data connection is awaited: clients that connect only after seeing it would otherwise
+ * deadlock (ftp-srv #366). The data setup is consumed: each PASV/PORT serves one transfer.
+ */
+export async function runTransfer(session: Session, job: TransferJob): Promise<void> {
+  const { tunables, tlsContext } = session.server;
+  const passive = session.passive;
+  const active = session.active;
+  session.passive = undefined;
+  session.active = undefined;
+  const abort = new AbortController();
+  const info: TransferInfo = { sessionId: session.id, user: session.user?.name ?? '', command: job.command, path: job.path, direction: job.direction, startedAt: new Date(), bytes: 0 };
+  let settle!: () => void;
+  session.transfer = { info, abort, done: new Promise<void>((resolve) => (settle = resolve)) };
+  session.server.emit('transfer-start', info);
+  let socket: DataSocket | undefined;
+  let final: FtpReplyError;
+  try {
+    session.reply(Reply.OpeningData, job.openingText);
+    const raw = passive
+      ? passive.accept(tunables.accept_timeout * 1000)
+      : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
+    socket = await abortable(raw, abort.signal);
+    if (session.protectData) socket = await abortable(secureDataSocket(socket as never, tlsContext!, tunables.connect_timeout * 1000), abort.signal);
+    const ctl: TransferControl = {
+      signal: abort.signal,
+      buckets: session.buckets(job.direction === 'upload' ? 'upload' : 'download'),
+      idleTimeoutMs: tunables.idle_data_timeout * 1000,
+      onProgress: (bytes) => (info.bytes = bytes),
+    };
+    const bytes = await job.run(socket, ctl);
+    info.ok = true;
+    final = new FtpReplyError(Reply.TransferComplete, `Transfer complete (${bytes} bytes).`);
+  } catch (err) {
+    final = err instanceof FtpReplyError ? err : fsErrorToReply(err, job.path);
+    info.ok = false;
+    info.error = final.message;
+  }
+  passive?.close();
+  socket?.destroy();
+  // Cleanup (closing and trimming the file) happens before the final reply, so a client
+  // that checks the size right after 226 sees the finished file.
+  await job.cleanup?.(info, socket !== undefined).catch((err: Error) => session.server.emit('log', `[${session.id}] cleanup of ${job.path} failed: ${err.message}`));
+  session.reply(final.code, final.message);
+  session.transfer = undefined;
+  session.server.emit('transfer-end', info);
+  settle();
+}
