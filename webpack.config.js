@@ -1,0 +1,25 @@
+// Bundles the extension (loaded by VS Code) and the `ferry` CLI into dist/.
+'use strict';
+const path = require('node:path');
+const webpack = require('webpack');
+
+/** @type {(entry: string, extra?: object) => import('webpack').Configuration} */
+const bundle = (name, entry, extra = {}) => ({
+  name,
+  target: 'node',
+  mode: 'none',
+  entry: { [name]: entry },
+  output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+  externals: { vscode: 'commonjs vscode' },
+  resolve: { extensions: ['.ts', '.js'] },
+  module: { rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.build.json' } }] }] },
+  devtool: 'nosources-source-map',
+  ...extra,
+});
+
+module.exports = [
+  bundle('extension', './src/extension.ts'),
+  bundle('cli', './src/cli.ts', {
+    plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
+  }),
+];
