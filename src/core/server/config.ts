@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { UserAccount } from './authorizer';
 import { parsePasswordHash } from './password';
 import { checkPermissionLetters } from './permissions';
-import { defaultTunables, isTunableKey, parseTunableValue, TunableKey, TUNABLES, Tunables } from './tunables';
+import { defaultTunables, formatTunableValue, isTunableKey, parseTunableValue, TunableKey, TUNABLES, Tunables } from './tunables';
 
 /** One problem found in a config file, with its 1-based line number. */
 export interface ConfigProblem {
@@ -110,6 +110,18 @@ export function checkPassivePortRange(t: Pick<Tunables, 'pasv_min_port' | 'pasv_
   if (t.pasv_min_port > t.pasv_max_port) return `pasv_min_port (${t.pasv_min_port}) is above pasv_max_port (${t.pasv_max_port})`;
   if (t.pasv_min_port === 0 && t.pasv_max_port !== 0) return 'pasv_min_port must be set when pasv_max_port is';
   return undefined;
+}
+
+/** Everything wrong with a complete set of tunables given programmatically (not via the parser). */
+export function tunableProblems(t: Tunables): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(TUNABLES) as TunableKey[]) {
+    const parsed = parseTunableValue(key, formatTunableValue(key, t[key]));
+    if ('error' in parsed) problems.push(parsed.error);
+  }
+  const range = checkPassivePortRange(t);
+  if (range) problems.push(range);
+  return problems;
 }
 
 /** Reads and parses a config file; throws ConfigError listing every problem. */

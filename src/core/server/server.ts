@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Authorizer, UserAccount } from './authorizer';
-import { checkPassivePortRange, ConfigError } from './config';
+import { ConfigError, tunableProblems } from './config';
 import { plainAddress } from './data-channel';
 import { Reply } from './replies';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
@@ -142,8 +142,8 @@ class FtpServer extends EventEmitter<ServerEvents> implements ServerHandle, Serv
  */
 export async function startServer(options: ServerOptions): Promise<ServerHandle> {
   const tunables: Tunables = { ...defaultTunables(), ...options.tunables };
-  const rangeProblem = checkPassivePortRange(tunables);
-  if (rangeProblem) throw new ConfigError('options', [{ line: 0, message: rangeProblem }]);
+  const problems = tunableProblems(tunables);
+  if (problems.length > 0) throw new ConfigError('options', problems.map((message) => ({ line: 0, message })));
   const root = path.resolve(tunables.local_root || options.root);
   const authorizer = new Authorizer({
     users: options.users ?? [],

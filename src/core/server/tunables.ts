@@ -6,6 +6,8 @@
  * Names and defaults of the original mini ftpd keys are kept as the seed design has them.
  */
 
+import { checkPermissionLetters } from './permissions';
+
 export type TunableType = 'bool' | 'uint' | 'port' | 'octal' | 'string';
 
 export interface TunableSpec<T> {
@@ -15,6 +17,8 @@ export interface TunableSpec<T> {
   readonly max?: number;
   readonly unit?: string;
   readonly doc: string;
+  /** Extra validation of a parsed value; returns an error text. */
+  check?(value: T): string | undefined;
 }
 
 const bool = (def: boolean, doc: string): TunableSpec<boolean> => ({ type: 'bool', default: def, doc });
@@ -28,7 +32,7 @@ const uint = (def: number, doc: string, extra: { min?: number; max?: number; uni
 });
 const port = (def: number, doc: string): TunableSpec<number> => ({ type: 'port', default: def, min: 0, max: 65535, doc });
 const octal = (def: number, doc: string): TunableSpec<number> => ({ type: 'octal', default: def, min: 0, max: 0o777, doc });
-const str = (def: string, doc: string): TunableSpec<string> => ({ type: 'string', default: def, doc });
+const str = (def: string, doc: string, check?: (value: string) => string | undefined): TunableSpec<string> => ({ type: 'string', default: def, doc, check });
 
 export const TUNABLES = {
   listen_address: str('127.0.0.1', 'Address the control listener binds to. Anything but loopback exposes the server to the network.'),
@@ -50,7 +54,7 @@ export const TUNABLES = {
   pasv_address: str('', 'Address advertised in PASV replies (NAT masquerade); empty means the address the client connected to.'),
   anonymous_enable: bool(false, 'Allow logins as "anonymous" or "ftp" with any password.'),
   anon_root: str('', 'Directory served to anonymous users; empty means the same root as named users.'),
-  anon_perms: str('elr', 'Permission letters of anonymous users (pyftpdlib style, see user).'),
+  anon_perms: str('elr', 'Permission letters of anonymous users (pyftpdlib style, see user).', checkPermissionLetters),
   allow_fxp: bool(false, 'Allow data connections to/from addresses other than the client\'s (FXP). Off = RFC 2577 bounce protection.'),
   ssl_enable: bool(false, 'Offer explicit FTPS (AUTH TLS). Without a certificate file a self-signed one is generated and kept.'),
   force_tls: bool(false, 'Refuse USER/PASS on connections that have not done AUTH TLS, and require PROT P for transfers.'),
@@ -100,8 +104,10 @@ export function parseTunableValue(key: TunableKey, raw: string): { value: boolea
       }
       return { value };
     }
-    case 'string':
-      return { value: text };
+    case 'string': {
+      const problem = (spec as TunableSpec<string>).check?.(text);
+      return problem ? { error: `${key}: ${problem}` } : { value: text };
+    }
   }
 }
 
