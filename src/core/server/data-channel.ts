@@ -1,12 +1,9 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { plainAddress } from '../net/address';
 import { FtpReplyError, Reply } from './replies';
 
-/** Strips the IPv4-mapped IPv6 prefix so "::ffff:127.0.0.1" and "127.0.0.1" compare equal. */
-export function plainAddress(address: string | undefined): string {
-  if (!address) return '';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
+export { plainAddress };
 
 export interface DataChannelPolicy {
   /** Address of the client's control connection: the only one data may go to/come from without FXP. */

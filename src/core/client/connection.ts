@@ -1,0 +1,161 @@
+import { Client, FTPError } from 'basic-ftp';
+import { createHash, X509Certificate } from 'node:crypto';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { Capabilities, parseFeatures } from './capabilities';
+import { ControlLink } from './data-channel';
+import { ConnectionError, ErrorContext, RemoteReplyError } from './errors';
+import { DEFAULTS, defaultPort, SiteSettings, siteLabel } from './settings';
+
+/** SHA-256 fingerprint of a DER certificate as "AB:CD:...". */
+export function fingerprint256(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+function normalizeFingerprint(text: string): string {
+  return text.replace(/[^0-9a-f]/gi, '').toUpperCase();
+}
+
+/** TLS options for the certificate policy: verify, insecure, or a pinned SHA-256 fingerprint. */
+export function tlsOptionsFor(settings: SiteSettings): tls.ConnectionOptions {
+  const policy = settings.certificate ?? 'verify';
+  const servername = net.isIP(settings.host) ? undefined : settings.host;
+  if (policy === 'verify') return { host: settings.host, servername };
+  if (policy === 'insecure') return { host: settings.host, servername, rejectUnauthorized: false };
+  const pinned = normalizeFingerprint(policy.fingerprint256);
+  return {
+    host: settings.host,
+    servername,
+    rejectUnauthorized: false,
+    // With a pin, the certificate itself is what is trusted, self-signed or not.
+    checkServerIdentity: (_host, cert) => {
+      const actual = normalizeFingerprint(cert.fingerprint256 ?? (cert.raw ? new X509Certificate(cert.raw).fingerprint256 : ''));
+      return actual === pinned ? undefined : new Error(`certificate fingerprint ${cert.fingerprint256} does not match the pinned ${policy.fingerprint256}`);
+    },
+  };
+}
+
+/** Masks the password in a logged control line. */
+function maskSecrets(line: string): string {
+  return line.replace(/^(>?\s*PASS )\S.*$/im, '$1****');
+}
+
+/**
+ * One logged-in control connection on top of basic-ftp's Client: it owns the socket, reply
+ * parsing and TLS upgrade; this class adds settings, capabilities and what data strategies
+ * need. Only one task at a time may use it (the pool guarantees that).
+ */
+export class FtpConnection implements ControlLink {
+  readonly client: Client;
+  capabilities!: Capabilities;
+  readonly timeoutMs: number;
+  readonly activeAddress?: string;
+  readonly activePortRange?: [number, number];
+  /** The login directory (PWD after login): relative paths start here. */
+  home = '/';
+  private tlsSession?: Buffer;
+  private readonly tlsOptions?: tls.ConnectionOptions;
+
+  private constructor(readonly settings: SiteSettings) {
+    this.timeoutMs = settings.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.activeAddress = settings.activeAddress;
+    this.activePortRange = settings.activePortRange;
+    this.client = new Client(this.timeoutMs);
+    this.client.ftp.encoding = settings.encoding ?? 'utf8';
+    // basic-ftp logs only when verbose; route its log through ours with PASS masked.
+    this.client.ftp.verbose = settings.log !== undefined;
+    this.client.ftp.log = (message: string) => settings.log?.(`[${siteLabel(settings)}] ${maskSecrets(message)}`);
+    if ((settings.tls ?? 'none') !== 'none') this.tlsOptions = tlsOptionsFor(settings);
+  }
+
+  get label(): string {
+    return siteLabel(this.settings);
+  }
+
+  log(line: string): void {
+    this.settings.log?.(`[${this.label}] ${line}`);
+  }
+
+  /** Connects, secures, logs in and learns the server's features. */
+  static async open(settings: SiteSettings): Promise<FtpConnection> {
+    const conn = new FtpConnection(settings);
+    const context = { operation: 'connect to', host: conn.label };
+    try {
+      await conn.handshake();
+      return conn;
+    } catch (err) {
+      conn.close();
+      throw conn.wrapError(err, context);
+    }
+  }
+
+  private async handshake(): Promise<void> {
+    const { client, settings } = this;
+    const port = defaultPort(settings);
+    if (settings.tls === 'implicit') await client.connectImplicitTLS(settings.host, port, this.tlsOptions);
+    else await client.connect(settings.host, port);
+    if (settings.tls === 'explicit') await client.useTLS(this.tlsOptions);
+    // Before login, so servers that need it accept non-ASCII user names.
+    await client.sendIgnoringError('OPTS UTF8 ON');
+    await client.login(settings.user ?? 'anonymous', settings.password ?? 'anonymous@');
+    const features = new Map<string, string>();
+    for (const [name, value] of await client.features()) features.set(name.toUpperCase(), value);
+    this.capabilities = parseFeatures(features);
+    this.log(`features: ${[...features.keys()].join(' ') || '(none)'}`);
+    this.home = await client.pwd().catch(() => '/');
+    await client.send('TYPE I');
+    if (this.isSecure) {
+      await client.send('PBSZ 0');
+      await client.send('PROT P');
+    }
+    if (this.capabilities.mlsd) await client.sendIgnoringError('OPTS MLST type;size;modify;perm;unix.mode;');
+  }
+
+  get isSecure(): boolean {
+    return this.client.ftp.hasTLS;
+  }
+
+  get controlSocket(): net.Socket | tls.TLSSocket {
+    return this.client.ftp.socket;
+  }
+
+  get closed(): boolean {
+    return this.client.closed;
+  }
+
+  request(command: string): Promise<{ code: number; message: string }> {
+    return this.client.send(command);
+  }
+
+  dataTlsOptions(): tls.ConnectionOptions | undefined {
+    if (!this.isSecure || !this.tlsOptions) return undefined;
+    return { ...this.tlsOptions, session: this.tlsSession ?? (this.controlSocket as tls.TLSSocket).getSession() };
+  }
+
+  rememberTlsSession(session: Buffer): void {
+    this.tlsSession = session;
+  }
+
+  /** Turns anything thrown by basic-ftp into one of our two tiers, closing the connection for the second. */
+  wrapError(err: unknown, context: ErrorContext): Error {
+    if (err instanceof RemoteReplyError || err instanceof ConnectionError) return err;
+    if (err instanceof FTPError) {
+      if (err.code === 421) this.close();
+      return new RemoteReplyError(err.code, err.message.replace(/^\d{3}[ -]/, '').trim(), context);
+    }
+    this.close();
+    const message = (err as Error)?.message ?? String(err);
+    const hint = /certificate|self[- ]signed|fingerprint/i.test(message)
+      ? 'the server\'s certificate is not trusted: pin its fingerprint or allow insecure TLS for this site'
+      : /ECONNREFUSED/.test(message)
+        ? 'nothing listens on that host and port'
+        : /timeout|timed out/i.test(message)
+          ? 'the server did not answer in time'
+          : undefined;
+    return new ConnectionError(message, context, hint);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Client errors in two tiers, as basic-ftp has them: a reply error (the server said no; the
+ * connection stays usable) and everything else (the connection is closed and replaced).
+ * Every error names the operation, host and path, and says what the user can do.
+ */
+export interface ErrorContext {
+  operation: string;
+  host: string;
+  path?: string;
+}
+
+export class FerryClientError extends Error {
+  constructor(
+    message: string,
+    readonly context: ErrorContext,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'FerryClientError';
+  }
+
+  /** One line for a terminal or a notification. */
+  describe(): string {
+    const where = this.context.path ? `${this.context.host}:${this.context.path}` : this.context.host;
+    return `${this.context.operation} ${where} failed: ${this.message}${this.hint ? ` — ${this.hint}` : ''}`;
+  }
+}
+
+/** The server answered with an error reply; the connection is still good. */
+export class RemoteReplyError extends FerryClientError {
+  constructor(
+    readonly code: number,
+    readonly text: string,
+    context: ErrorContext,
+  ) {
+    super(`${code} ${text}`, context, hintForReply(code, text));
+    this.name = 'RemoteReplyError';
+  }
+}
+
+/** The connection failed (reset, timeout, TLS, protocol confusion); it has been closed. */
+export class ConnectionError extends FerryClientError {
+  constructor(message: string, context: ErrorContext, hint?: string) {
+    super(message, context, hint ?? 'check the host, port and network; Ferry reconnects on the next operation');
+    this.name = 'ConnectionError';
+  }
+}
+
+/** The caller cancelled; the connection that ran the operation was closed. */
+export class CancelledError extends FerryClientError {
+  constructor(context: ErrorContext) {
+    super('cancelled', context);
+    this.name = 'CancelledError';
+  }
+}
+
+/** A transfer finished but the result does not match (size or hash). */
+export class VerificationError extends FerryClientError {
+  constructor(message: string, context: ErrorContext) {
+    super(message, context, 'the file was not transferred intact; retry, or resume from a known-good size');
+    this.name = 'VerificationError';
+  }
+}
+
+function hintForReply(code: number, text: string): string | undefined {
+  if (code === 530) return 'check the user name and password';
+  if (code === 550 && /denied|permission/i.test(text)) return 'the server refused: check the account\'s permissions';
+  if (code === 550) return 'the path does not exist or is not accessible';
+  if (code === 552 || code === 452) return 'the server is out of space or over quota';
+  if (code === 425) return 'the data connection failed: try another data mode (passive/active)';
+  if (code === 421) return 'the server closed the connection (too many connections or idle); it will be reopened';
+  if (code === 534 || code === 521) return 'the server requires or refuses TLS: change the site\'s TLS mode';
+  return undefined;
+}

@@ -1,0 +1,186 @@
+import { FTPError } from 'basic-ftp';
+import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as net from 'node:net';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { receiveFile, sendFile, TransferControl } from '../server/file-transfer';
+import type { FtpConnection } from './connection';
+import { VerificationError } from './errors';
+import { statPath } from './listing';
+import { ProgressListener, ProgressMeter } from './progress';
+import { DEFAULTS } from './settings';
+import { runDataCommand } from './transfer';
+import { localHash, remoteHash } from './verify';
+
+export interface TransferOptions {
+  /** Continue from what is already there (local file for downloads, remote file for uploads). */
+  resume?: boolean;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  /** Compare a hash after the transfer when the server offers one (sizes are always compared). */
+  verifyHash?: boolean;
+}
+
+export interface TransferResult {
+  /** Bytes moved by this call. */
+  bytes: number;
+  /** Where it started (the resume offset). */
+  offset: number;
+  /** Final size. */
+  size: number;
+  /** The hash compared, if any. */
+  hash?: string;
+}
+
+function control(conn: FtpConnection, meter: ProgressMeter, signal?: AbortSignal): TransferControl {
+  return {
+    signal: signal ?? new AbortController().signal,
+    buckets: [],
+    idleTimeoutMs: conn.settings.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs,
+    onProgress: (bytes) => meter.update(bytes),
+  };
+}
+
+/**
+ * Waits until the server has closed the data connection after our end. With TLS 1.3 the
+ * server may send session tickets late; closing without reading them can make the kernel
+ * reset the connection and the server lose the upload's tail (seen with vsftpd).
+ */
+function untilClosed(socket: net.Socket, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve();
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.resume();
+  });
+}
+
+async function checkSize(conn: FtpConnection, remotePath: string, expected: number, operation: string): Promise<void> {
+  if (!conn.capabilities.size) return;
+  const size = await conn.client.size(remotePath).catch((err) => {
+    if (err instanceof FTPError) return undefined;
+    throw err;
+  });
+  if (size !== undefined && size !== expected) {
+    throw new VerificationError(`remote size is ${size} bytes, expected ${expected}`, { operation, host: conn.label, path: remotePath });
+  }
+}
+
+async function checkHash(conn: FtpConnection, remotePath: string, localPath: string, operation: string): Promise<string | undefined> {
+  const remote = await remoteHash(conn, remotePath);
+  if (!remote) return undefined;
+  const local = await localHash(localPath, remote.algorithm);
+  if (local !== remote.hex) {
+    throw new VerificationError(`${remote.algorithm} differs: local ${local}, remote ${remote.hex}`, { operation, host: conn.label, path: remotePath });
+  }
+  return `${remote.algorithm}:${local}`;
+}
+
+/**
+ * Downloads into a local file. With `resume`, an existing shorter local file is continued
+ * with REST+RETR; the local file is never truncated before data arrives, and is trimmed to
+ * what arrived at the end, so an interrupted download can always be resumed.
+ */
+export async function downloadFile(conn: FtpConnection, remotePath: string, localPath: string, options: TransferOptions = {}): Promise<TransferResult> {
+  const remoteSize = conn.capabilities.size ? await conn.client.size(remotePath).catch(() => undefined) : undefined;
+  const handle = await fsp.open(localPath, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+  let offset = 0;
+  let written = 0;
+  try {
+    const localSize = (await handle.stat()).size;
+    if (options.resume && localSize > 0 && (remoteSize === undefined || localSize <= remoteSize)) offset = localSize;
+    const meter = new ProgressMeter(options.onProgress, offset, remoteSize);
+    if (remoteSize === undefined || offset < remoteSize) {
+      if (offset > 0) await conn.client.send(`REST ${offset}`);
+      await runDataCommand(conn, `RETR ${remotePath}`, async (socket) => {
+        written = await receiveFile(handle.fd, offset, socket, control(conn, meter, options.signal));
+      });
+    }
+    await handle.truncate(offset + written);
+    meter.finish();
+  } finally {
+    await handle.close();
+  }
+  const size = offset + written;
+  const context = { operation: 'download', host: conn.label, path: remotePath };
+  if (remoteSize !== undefined && size !== remoteSize) throw new VerificationError(`received ${size} bytes, the server reported ${remoteSize}`, context);
+  const hash = options.verifyHash ? await checkHash(conn, remotePath, localPath, 'download') : undefined;
+  return { bytes: written, offset, size, hash };
+}
+
+/**
+ * Uploads a local file. With `resume`, the remote size decides the offset: REST+STOR when the
+ * server offers REST STREAM, else APPE. An overwritten file keeps its previous mode when the
+ * server reports modes (some servers reset it to their umask on STOR).
+ */
+export async function uploadFile(conn: FtpConnection, localPath: string, remotePath: string, options: TransferOptions = {}): Promise<TransferResult> {
+  const handle = await fsp.open(localPath, 'r');
+  let offset = 0;
+  let sent = 0;
+  let size: number;
+  let previousMode: number | undefined;
+  try {
+    size = (await handle.stat()).size;
+    const existing = await statPath(conn, remotePath);
+    previousMode = existing?.type === 'file' ? existing.mode : undefined;
+    if (options.resume && existing?.type === 'file' && existing.size <= size) offset = existing.size;
+    const meter = new ProgressMeter(options.onProgress, offset, size);
+    if (offset < size || size === 0) {
+      let command = `STOR ${remotePath}`;
+      if (offset > 0 && conn.capabilities.restStream) await conn.client.send(`REST ${offset}`);
+      else if (offset > 0) command = `APPE ${remotePath}`;
+      await runDataCommand(conn, command, async (socket) => {
+        sent = await sendFile(handle.fd, offset, socket, control(conn, meter, options.signal));
+        await untilClosed(socket, conn.timeoutMs);
+      });
+    }
+    meter.finish();
+  } finally {
+    await handle.close();
+  }
+  await checkSize(conn, remotePath, size, 'upload');
+  if (previousMode !== undefined) await restoreMode(conn, remotePath, previousMode);
+  const hash = options.verifyHash ? await checkHash(conn, remotePath, localPath, 'upload') : undefined;
+  return { bytes: sent, offset, size, hash };
+}
+
+async function restoreMode(conn: FtpConnection, remotePath: string, mode: number): Promise<void> {
+  const now = await statPath(conn, remotePath);
+  if (now?.mode === undefined || now.mode === mode || conn.capabilities.siteChmod === false) return;
+  await conn.client
+    .send(`SITE CHMOD ${mode.toString(8).padStart(3, '0')} ${remotePath}`)
+    .then(() => (conn.capabilities.siteChmod = true))
+    .catch((err) => {
+      if (!(err instanceof FTPError)) throw err;
+      conn.capabilities.siteChmod = false;
+      conn.log(`could not restore mode ${mode.toString(8)} of ${remotePath}: ${err.message}`);
+    });
+}
+
+/** Streams a remote file into any writable (e.g. memory for the editor), from `offset`. */
+export async function downloadToStream(conn: FtpConnection, remotePath: string, destination: Writable, options: { offset?: number } & TransferOptions = {}): Promise<number> {
+  const meter = new ProgressMeter(options.onProgress, options.offset ?? 0);
+  if (options.offset) await conn.client.send(`REST ${options.offset}`);
+  await runDataCommand(conn, `RETR ${remotePath}`, async (socket) => {
+    socket.on('data', (c: Buffer) => meter.update(meter.bytes + c.length));
+    await pipeline(socket, destination, { signal: options.signal });
+  });
+  meter.finish();
+  return meter.bytes;
+}
+
+/** Streams any readable into a remote file (overwrite, or APPE with `append`). */
+export async function uploadFromStream(conn: FtpConnection, source: Readable, remotePath: string, options: { append?: boolean } & TransferOptions = {}): Promise<number> {
+  const meter = new ProgressMeter(options.onProgress);
+  await runDataCommand(conn, `${options.append ? 'APPE' : 'STOR'} ${remotePath}`, async (socket) => {
+    source.on('data', (c: Buffer) => meter.update(meter.bytes + c.length));
+    await pipeline(source, socket, { signal: options.signal, end: true });
+    await untilClosed(socket, conn.timeoutMs);
+  });
+  meter.finish();
+  return meter.bytes;
+}

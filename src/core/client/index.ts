@@ -1,0 +1,11 @@
+/** Public API of the FTP client core. */
+export { FtpClient } from './client';
+export type { FolderTransferOptions } from './client';
+export type { SiteSettings, TlsMode, DataMode } from './settings';
+export type { RemoteEntry } from './remote-entry';
+export type { TransferProgress, ProgressListener } from './progress';
+export type { TransferOptions, TransferResult } from './file-transfers';
+export type { Capabilities } from './capabilities';
+export { FerryClientError, RemoteReplyError, ConnectionError, CancelledError, VerificationError } from './errors';
+export { forgetDataStrategies } from './transfer';
+export { fingerprint256 } from './connection';

@@ -1,0 +1,113 @@
+import { FTPError, parseList } from 'basic-ftp';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { FtpConnection } from './connection';
+import { RemoteEntry, toRemoteEntry } from './remote-entry';
+import { runDataCommand } from './transfer';
+
+type ListCommand = 'MLSD' | 'LIST -a' | 'LIST';
+
+/** Reads a data connection to the end as text in the site's encoding. */
+function collectText(conn: FtpConnection, into: { text: string }) {
+  return (socket: net.Socket) =>
+    new Promise<void>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.once('end', () => {
+        into.text = Buffer.concat(chunks).toString(conn.client.ftp.encoding);
+        resolve();
+      });
+      socket.once('error', reject);
+    });
+}
+
+/**
+ * LIST-family commands get no path argument: many servers mis-parse names with spaces or
+ * leading dashes there, so the connection changes into the directory and back instead.
+ * MLSD takes the path as its argument, as RFC 3659 defines it.
+ */
+async function fetchListing(conn: FtpConnection, command: ListCommand, dir: string): Promise<string> {
+  const out = { text: '' };
+  if (command === 'MLSD') {
+    await runDataCommand(conn, dir ? `MLSD ${dir}` : 'MLSD', collectText(conn, out));
+    return out.text;
+  }
+  if (dir) await conn.client.send(`CWD ${dir}`);
+  try {
+    await runDataCommand(conn, command, collectText(conn, out));
+  } finally {
+    if (dir) await conn.client.send(`CWD ${conn.home}`);
+  }
+  return out.text;
+}
+
+/**
+ * Lists a directory: MLSD when FEAT says so, else `LIST -a` (dot-files), else `LIST`;
+ * the command that worked is remembered for the site. `.` and `..` are dropped.
+ */
+export async function listDirectory(conn: FtpConnection, dir: string): Promise<RemoteEntry[]> {
+  const caps = conn.capabilities;
+  const candidates: ListCommand[] = caps.listCommand ? [caps.listCommand] : caps.mlsd ? ['MLSD', 'LIST -a', 'LIST'] : ['LIST -a', 'LIST'];
+  for (let i = 0; ; i++) {
+    const command = candidates[i];
+    try {
+      const text = await fetchListing(conn, command, dir);
+      if (caps.listCommand !== command) conn.log(`listing with ${command}`);
+      caps.listCommand = command;
+      return parseList(text)
+        .filter((info) => info.name !== '.' && info.name !== '..')
+        .map((info) => toRemoteEntry(info, dir));
+    } catch (err) {
+      // Try the next command only when the server rejects this one's syntax, not for a missing directory.
+      const rejected = err instanceof FTPError && [500, 501, 502, 504].includes(err.code);
+      if (!rejected || i + 1 >= candidates.length) throw err;
+    }
+  }
+}
+
+/** Parses an MLST reply (RFC 3659 §7.2): the facts line is the one that starts with a space. */
+function parseMlst(message: string, target: string): RemoteEntry | undefined {
+  const line = message.split('\n').find((l) => l.startsWith(' '))?.trim();
+  const space = line?.indexOf(' ') ?? -1;
+  if (!line || space < 0) return undefined;
+  // MLST names the full path; basic-ftp's parser drops names containing "/", so give it the base name.
+  const [info] = parseList(`${line.slice(0, space)} ${path.posix.basename(target) || '.'}`);
+  if (!info) return undefined;
+  const entry = toRemoteEntry(info, path.posix.dirname(target));
+  return { ...entry, name: path.posix.basename(target), path: target };
+}
+
+/**
+ * What is at `target`: MLST when offered, else SIZE+MDTM for a file (CWD tells a directory),
+ * else the parent's listing. Resolves undefined when nothing is there.
+ */
+export async function statPath(conn: FtpConnection, target: string): Promise<RemoteEntry | undefined> {
+  const missing = (err: unknown) => err instanceof FTPError && (err.code === 550 || err.code === 450);
+  if (conn.capabilities.mlsd) {
+    try {
+      const entry = parseMlst((await conn.client.send(`MLST ${target}`)).message, target);
+      if (entry) return entry;
+    } catch (err) {
+      if (missing(err)) return undefined;
+      if (!(err instanceof FTPError)) throw err;
+    }
+  }
+  const name = path.posix.basename(target);
+  const parent = path.posix.dirname(target);
+  if (conn.capabilities.size) {
+    try {
+      const size = await conn.client.size(target);
+      const modifiedAt = conn.capabilities.mdtm ? await conn.client.lastMod(target).catch(() => undefined) : undefined;
+      // Modes are only in listings; fetch the parent's only when nothing else is known.
+      return { name, path: target, type: 'file', size, modifiedAt };
+    } catch (err) {
+      if (!(err instanceof FTPError)) throw err;
+    }
+  }
+  if (name === '' || target === '/' || target === conn.home) return { name, path: target, type: 'directory', size: 0 };
+  const entries = await listDirectory(conn, parent === '.' ? '' : parent).catch((err) => {
+    if (missing(err)) return [];
+    throw err;
+  });
+  return entries.find((e) => e.name === name);
+}

@@ -1,0 +1,50 @@
+/** How to reach one site. Passwords are passed in by the caller and never stored by the core. */
+export type TlsMode = 'none' | 'explicit' | 'implicit';
+export type DataMode = 'auto' | 'passive' | 'active';
+
+export interface SiteSettings {
+  host: string;
+  /** Default 21 (990 for implicit TLS). */
+  port?: number;
+  user?: string;
+  password?: string;
+  tls?: TlsMode;
+  /**
+   * Certificate policy: verify against the system CAs (default), trust one pinned certificate
+   * (SHA-256 fingerprint as openssl prints it, colons optional), or accept any ("insecure").
+   */
+  certificate?: 'verify' | 'insecure' | { fingerprint256: string };
+  dataMode?: DataMode;
+  /** Address advertised in PORT/EPRT (NAT); default: the control connection's local address. */
+  activeAddress?: string;
+  /** Local ports for active-mode listeners, e.g. [50000, 50100]; default: any. */
+  activePortRange?: [number, number];
+  /** Connection and reply timeout in ms (default 20 s). */
+  timeoutMs?: number;
+  /** A transfer making no progress for this long is aborted (default 60 s). */
+  stallTimeoutMs?: number;
+  /** Idle NOOP interval in ms (default 30 s; 0 = off). */
+  keepaliveMs?: number;
+  /** Control connections the pool may open (default 2). */
+  maxConnections?: number;
+  /** Remote name encoding (default utf8; latin1 for old servers). */
+  encoding?: 'utf8' | 'latin1';
+  /** Log lines (PASS masked). */
+  log?: (line: string) => void;
+}
+
+export const DEFAULTS = {
+  timeoutMs: 20_000,
+  stallTimeoutMs: 60_000,
+  keepaliveMs: 30_000,
+  maxConnections: 2,
+} as const;
+
+export function defaultPort(settings: SiteSettings): number {
+  return settings.port ?? (settings.tls === 'implicit' ? 990 : 21);
+}
+
+/** "user@host:port" for messages and per-host memory. */
+export function siteLabel(settings: SiteSettings): string {
+  return `${settings.user ?? 'anonymous'}@${settings.host}:${defaultPort(settings)}`;
+}
