@@ -1,16 +1,21 @@
 #!/usr/bin/env node
+import { CLIENT_COMMAND_NAMES, CLIENT_USAGE, clientCommand } from './cli/client-commands';
 import { hashPasswordCommand } from './cli/hash-password';
-import { formatCliError, SERVE_USAGE, serveCommand } from './cli/serve';
+import { formatCliError } from './cli/errors';
+import { SERVE_USAGE, serveCommand } from './cli/serve';
 
 const USAGE = `usage: ferry <command> [arguments]
 
 ${SERVE_USAGE}
 
-ferry hash-password [PASSWORD]   print an scrypt hash for a "user = name:HASH:perms" line (reads stdin without PASSWORD)`;
+ferry hash-password [PASSWORD]   print an scrypt hash for a "user = name:HASH:perms" line (reads stdin without PASSWORD)
+
+${CLIENT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
   'hash-password': hashPasswordCommand,
+  ...Object.fromEntries(CLIENT_COMMAND_NAMES.map((name) => [name, (argv: string[]) => clientCommand(name, argv)])),
 };
 
 async function main(argv: string[]): Promise<number> {

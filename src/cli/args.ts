@@ -4,6 +4,10 @@ export interface OptionSpec {
   value?: boolean;
   /** May be given several times; values are collected. */
   repeat?: boolean;
+  /** One-letter alias used with a single dash (`-r`). */
+  short?: string;
+  /** The value is optional and only taken with `=` (`--active` or `--active=ADDR`). */
+  optionalValue?: boolean;
 }
 
 export interface ParsedArgs {
@@ -22,6 +26,13 @@ export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): Pa
       positional.push(...argv.slice(i + 1));
       break;
     }
+    if (/^-[A-Za-z]$/.test(arg)) {
+      const name = Object.keys(specs).find((key) => specs[key].short === arg[1]);
+      if (!name) throw new UsageError(`unknown option ${arg}`);
+      argv = [...argv.slice(0, i), `--${name}`, ...argv.slice(i + 1)];
+      i--;
+      continue;
+    }
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
@@ -31,7 +42,9 @@ export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): Pa
     const spec = specs[name];
     if (!spec) throw new UsageError(`unknown option --${name}`);
     let value = 'true';
-    if (spec.value) {
+    if (spec.optionalValue) {
+      if (eq >= 0) value = arg.slice(eq + 1);
+    } else if (spec.value) {
       if (eq >= 0) value = arg.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new UsageError(`--${name} needs a value`);

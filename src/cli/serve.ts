@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { applyOverrides, ConfigError, defaultTunables, hashPassword, loadConfigFile, startServer, Tunables, UserAccount } from '../core/server';
+import { applyOverrides, defaultTunables, hashPassword, loadConfigFile, startServer, Tunables, UserAccount } from '../core/server';
 import { ALL_PERMISSIONS } from '../core/server/permissions';
 import { parseArgs, UsageError } from './args';
 
@@ -82,10 +82,4 @@ export async function serveCommand(argv: string[]): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-export function formatCliError(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  if (err instanceof UsageError) return `usage error: ${err.message}`;
-  return (err as Error)?.message ?? String(err);
 }
