@@ -16,6 +16,8 @@ export async function testPasswordHash(): Promise<string> {
 export interface TestServer {
   server: ServerHandle;
   root: string;
+  /** Where a generated TLS certificate is kept (server-cert.pem). */
+  stateDir: string;
   port: number;
   /** ftp://tester:secret@127.0.0.1:port */
   url: string;
@@ -40,6 +42,7 @@ export async function startTestServer(options: { tunables?: Partial<Tunables>; u
   return {
     server,
     root,
+    stateDir,
     port,
     url: `ftp://${TEST_USER}:${TEST_PASSWORD}@127.0.0.1:${port}`,
     stop: async () => {

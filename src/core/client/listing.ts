@@ -12,11 +12,14 @@ function collectText(conn: FtpConnection, into: { text: string }) {
   return (socket: net.Socket) =>
     new Promise<void>((resolve, reject) => {
       const chunks: Buffer[] = [];
-      socket.on('data', (c: Buffer) => chunks.push(c));
-      socket.once('end', () => {
+      const onEnd = () => {
         into.text = Buffer.concat(chunks).toString(conn.client.ftp.encoding);
         resolve();
-      });
+      };
+      // An empty listing may have ended before this listener existed (see receiveFile).
+      if (socket.readableEnded) return onEnd();
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.once('end', onEnd);
       socket.once('error', reject);
     });
 }

@@ -182,10 +182,14 @@ export function receiveFile(fd: number, start: number, socket: Duplex & { setTim
       if (pendingBytes >= MAX_BUFFERED_UPLOAD) socket.pause();
       if (pendingBytes >= WRITE_BATCH) flush();
     });
-    socket.once('end', () => {
+    const onEnd = () => {
       ended = true;
       flush();
-    });
+    };
+    // An empty stream can have ended before anyone listened: Node emits 'end' on a paused
+    // socket that has nothing buffered (an empty file or listing sent with 125+226 at once).
+    if (socket.readableEnded) onEnd();
+    else socket.once('end', onEnd);
     watch.failed.catch((err: Error) => {
       if (ended) return;
       failure ??= err;

@@ -1,0 +1,88 @@
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { SiteSettings } from '../../src/core/client';
+import { startTestServer, TestServer, TEST_PASSWORD, TEST_USER } from './ferry-server';
+import { run } from './processes';
+
+/** One real server the client is tested against. */
+export interface Peer {
+  name: string;
+  port: number;
+  /** Offers explicit FTPS. */
+  tls: boolean;
+  /** SHA-256 fingerprint of its certificate (pinned by the tests instead of "insecure"). */
+  fingerprint?: string;
+  /** Where its files land on disk (to check bytes and modes directly). */
+  dataDir: string;
+}
+
+export const PEERS_BASE = process.env.PEERS_BASE || '/tmp/ferry-peers';
+const PEER_PORTS: [string, number][] = [
+  ['vsftpd', 2121],
+  ['pure-ftpd', 2122],
+  ['proftpd', 2123],
+  ['pyftpdlib', 2124],
+];
+
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(3000, () => done(false));
+    socket.once('data', (d) => done(d.toString().startsWith('220')));
+    socket.once('error', () => done(false));
+  });
+}
+
+let started: Promise<void> | undefined;
+
+/**
+ * Makes sure the four peers run with optional FTPS (test/peers/start-peers.sh is idempotent:
+ * a running server is left alone). Needs root on first use, as CI has.
+ */
+export function ensurePeers(): Promise<void> {
+  started ??= (async () => {
+    const up = await Promise.all(PEER_PORTS.map(([, port]) => greets(port)));
+    const tlsReady = existsSync(path.join(PEERS_BASE, 'tls', 'cert.pem'));
+    if (up.every(Boolean) && tlsReady) return;
+    const script = path.join(__dirname, '..', '..', '..', 'test', 'peers', 'start-peers.sh');
+    const result = await run('bash', [script], { env: { PEERS_TLS: '1', PEERS_TLS_TICKETS: '0' }, timeoutMs: 900_000 });
+    if (result.code !== 0) throw new Error(`could not start the test peers (run test/peers/start-peers.sh as root):\n${result.stderr.slice(-2000)}`);
+  })();
+  return started;
+}
+
+/** The four external peers, with the certificate fingerprint their TLS uses. */
+export function externalPeers(): Peer[] {
+  const certFile = path.join(PEERS_BASE, 'tls', 'cert.pem');
+  const fingerprint = existsSync(certFile) ? new X509Certificate(readFileSync(certFile)).fingerprint256 : undefined;
+  return PEER_PORTS.map(([name, port]) => ({ name, port, tls: fingerprint !== undefined, fingerprint, dataDir: path.join(PEERS_BASE, `data-${name}`) }));
+}
+
+/** Ferry's own server as the fifth peer: FTPS offered, FXP allowed, like the others. */
+export async function ferryPeer(): Promise<{ peer: Peer; server: TestServer }> {
+  const server = await startTestServer({ tunables: { ssl_enable: true, allow_fxp: true, local_umask: 0o022 } });
+  const cert = readFileSync(path.join(server.stateDir, 'server-cert.pem'));
+  return { server, peer: { name: 'ferry', port: server.port, tls: true, fingerprint: new X509Certificate(cert).fingerprint256, dataDir: server.root } };
+}
+
+/** Client settings for a peer in a data mode, plain or explicit TLS with the pinned certificate. */
+export function siteFor(peer: Peer, dataMode: SiteSettings['dataMode'], tls: boolean, extra: Partial<SiteSettings> = {}): SiteSettings {
+  return {
+    host: '127.0.0.1',
+    port: peer.port,
+    user: TEST_USER,
+    password: TEST_PASSWORD,
+    dataMode,
+    tls: tls ? 'explicit' : 'none',
+    certificate: tls && peer.fingerprint ? { fingerprint256: peer.fingerprint } : undefined,
+    maxConnections: 2,
+    keepaliveMs: 0,
+    ...extra,
+  };
+}
