@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { SiteSettings } from '../../src/core/client';
@@ -85,4 +85,27 @@ export function siteFor(peer: Peer, dataMode: SiteSettings['dataMode'], tls: boo
     keepaliveMs: 0,
     ...extra,
   };
+}
+
+/**
+ * Writes a file straight into a peer's data directory, owned like the directory (the peers
+ * run as the unprivileged "ftppeer" and could not append to or delete a root-owned file).
+ */
+export function writePeerFile(peer: Peer, relative: string, content: Buffer | string): string {
+  const file = path.join(peer.dataDir, relative);
+  writeFileSync(file, content);
+  const owner = statSync(peer.dataDir);
+  chownSync(file, owner.uid, owner.gid);
+  return file;
+}
+
+/** Gives everything below `dir` to the owner of the peer's data directory. */
+export function chownToPeer(peer: Peer, dir: string): void {
+  const owner = statSync(peer.dataDir);
+  chownSync(dir, owner.uid, owner.gid);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownToPeer(peer, full);
+    else chownSync(full, owner.uid, owner.gid);
+  }
 }

@@ -16,23 +16,26 @@ function normalizeFingerprint(text: string): string {
   return text.replace(/[^0-9a-f]/gi, '').toUpperCase();
 }
 
-/** TLS options for the certificate policy: verify, insecure, or a pinned SHA-256 fingerprint. */
+/** TLS options for the certificate policy: verify against the system CAs, or not at all (insecure, or pinned and checked after the handshake). */
 export function tlsOptionsFor(settings: SiteSettings): tls.ConnectionOptions {
   const policy = settings.certificate ?? 'verify';
   const servername = net.isIP(settings.host) ? undefined : settings.host;
-  if (policy === 'verify') return { host: settings.host, servername };
-  if (policy === 'insecure') return { host: settings.host, servername, rejectUnauthorized: false };
-  const pinned = normalizeFingerprint(policy.fingerprint256);
-  return {
-    host: settings.host,
-    servername,
-    rejectUnauthorized: false,
-    // With a pin, the certificate itself is what is trusted, self-signed or not.
-    checkServerIdentity: (_host, cert) => {
-      const actual = normalizeFingerprint(cert.fingerprint256 ?? (cert.raw ? new X509Certificate(cert.raw).fingerprint256 : ''));
-      return actual === pinned ? undefined : new Error(`certificate fingerprint ${cert.fingerprint256} does not match the pinned ${policy.fingerprint256}`);
-    },
-  };
+  return policy === 'verify' ? { host: settings.host, servername } : { host: settings.host, servername, rejectUnauthorized: false };
+}
+
+/**
+ * With a pinned fingerprint the certificate itself is what is trusted, self-signed or not.
+ * Node calls checkServerIdentity only when the chain verified, so the pin is checked here,
+ * on the control connection, before anything is sent over it.
+ */
+function checkPinnedCertificate(settings: SiteSettings, socket: net.Socket | tls.TLSSocket): void {
+  const policy = settings.certificate;
+  if (typeof policy !== 'object') return;
+  const cert = (socket as tls.TLSSocket).getPeerCertificate?.();
+  const actual = cert?.raw ? new X509Certificate(cert.raw).fingerprint256 : '';
+  if (normalizeFingerprint(actual) !== normalizeFingerprint(policy.fingerprint256)) {
+    throw new Error(`certificate fingerprint ${actual || '(none)'} does not match the pinned ${policy.fingerprint256}`);
+  }
 }
 
 /** Masks the password in a logged control line. */
@@ -95,6 +98,7 @@ export class FtpConnection implements ControlLink {
     if (settings.tls === 'implicit') await client.connectImplicitTLS(settings.host, port, this.tlsOptions);
     else await client.connect(settings.host, port);
     if (settings.tls === 'explicit') await client.useTLS(this.tlsOptions);
+    if (this.tlsOptions) checkPinnedCertificate(settings, client.ftp.socket);
     // Before login, so servers that need it accept non-ASCII user names.
     await client.sendIgnoringError('OPTS UTF8 ON');
     await client.login(settings.user ?? 'anonymous', settings.password ?? 'anonymous@');
@@ -139,10 +143,10 @@ export class FtpConnection implements ControlLink {
   /** Turns anything thrown by basic-ftp into one of our two tiers, closing the connection for the second. */
   wrapError(err: unknown, context: ErrorContext): Error {
     if (err instanceof RemoteReplyError || err instanceof ConnectionError) return err;
-    if (err instanceof FTPError) {
-      if (err.code === 421) this.close();
+    if (err instanceof FTPError && err.code !== 421) {
       return new RemoteReplyError(err.code, err.message.replace(/^\d{3}[ -]/, '').trim(), context);
     }
+    // 421 is the server closing the connection (RFC 959): connection tier, replaced and retried like a drop.
     this.close();
     const message = (err as Error)?.message ?? String(err);
     const hint = /certificate|self[- ]signed|fingerprint/i.test(message)

@@ -90,19 +90,25 @@ export async function downloadFile(conn: FtpConnection, remotePath: string, loca
   const handle = await fsp.open(localPath, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
   let offset = 0;
   let written = 0;
+  let receiving: Promise<number> | undefined;
+  const meter = new ProgressMeter(options.onProgress, 0, remoteSize);
   try {
     const localSize = (await handle.stat()).size;
     if (options.resume && localSize > 0 && (remoteSize === undefined || localSize <= remoteSize)) offset = localSize;
-    const meter = new ProgressMeter(options.onProgress, offset, remoteSize);
+    meter.offset = offset;
     if (remoteSize === undefined || offset < remoteSize) {
       if (offset > 0) await conn.client.send(`REST ${offset}`);
       await runDataCommand(conn, `RETR ${remotePath}`, async (socket) => {
-        written = await receiveFile(handle.fd, offset, socket, control(conn, meter, options.signal));
+        receiving = receiveFile(handle.fd, offset, socket, control(conn, meter, options.signal));
+        written = await receiving;
       });
     }
-    await handle.truncate(offset + written);
     meter.finish();
   } finally {
+    // A failure on the control connection can end the command while the data side is still
+    // flushing: wait for it, then keep exactly what reached the disk (for a later resume).
+    await receiving?.catch(() => undefined);
+    await handle.truncate(offset + (written || meter.bytes)).catch(() => undefined);
     await handle.close();
   }
   const size = offset + written;
@@ -121,6 +127,7 @@ export async function uploadFile(conn: FtpConnection, localPath: string, remoteP
   const handle = await fsp.open(localPath, 'r');
   let offset = 0;
   let sent = 0;
+  let sending: Promise<number> | undefined;
   let size: number;
   let previousMode: number | undefined;
   try {
@@ -134,12 +141,15 @@ export async function uploadFile(conn: FtpConnection, localPath: string, remoteP
       if (offset > 0 && conn.capabilities.restStream) await conn.client.send(`REST ${offset}`);
       else if (offset > 0) command = `APPE ${remotePath}`;
       await runDataCommand(conn, command, async (socket) => {
-        sent = await sendFile(handle.fd, offset, socket, control(conn, meter, options.signal));
+        sending = sendFile(handle.fd, offset, socket, control(conn, meter, options.signal));
+        sent = await sending;
         await untilClosed(socket, conn.timeoutMs);
       });
     }
     meter.finish();
   } finally {
+    // Never close the file under a read still in flight.
+    await sending?.catch(() => undefined);
     await handle.close();
   }
   await checkSize(conn, remotePath, size, 'upload');

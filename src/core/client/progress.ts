@@ -27,7 +27,8 @@ export class ProgressMeter {
 
   constructor(
     private readonly listener: ProgressListener | undefined,
-    private readonly offset = 0,
+    /** Bytes present before this transfer; settable once the resume offset is known. */
+    public offset = 0,
     private readonly total?: number,
   ) {}
 
