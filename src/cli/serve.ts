@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { applyOverrides, defaultTunables, hashPassword, loadConfigFile, startServer, Tunables, UserAccount } from '../core/server';
+import { applyOverrides, defaultTunables, Override, hashPassword, loadConfigFile, startServer, Tunables, UserAccount } from '../core/server';
 import { ALL_PERMISSIONS } from '../core/server/permissions';
 import { parseArgs, UsageError } from './args';
 
@@ -40,12 +40,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
   let tunables: Tunables = config?.tunables ?? defaultTunables();
   // The CLI runs unprivileged: its default port is 2121 unless the config file chose one.
   if (!config?.setKeys.has('listen_port')) tunables.listen_port = 2121;
-  const flagOverrides: string[] = [];
-  if (opt('host')) flagOverrides.push(`listen_address=${opt('host')}`);
-  if (opt('port')) flagOverrides.push(`listen_port=${opt('port')}`);
-  if (args.options.has('anonymous')) flagOverrides.push('anonymous_enable=YES');
-  if (args.options.has('allow-fxp')) flagOverrides.push('allow_fxp=YES');
-  if (args.options.has('tls')) flagOverrides.push('ssl_enable=YES');
+  const flagOverrides: Override[] = [];
+  const flag = (source: string, text: string) => flagOverrides.push({ source, text });
+  if (opt('host')) flag('--host', `listen_address=${opt('host')}`);
+  if (opt('port')) flag('--port', `listen_port=${opt('port')}`);
+  if (args.options.has('anonymous')) flag('--anonymous', 'anonymous_enable=YES');
+  if (args.options.has('allow-fxp')) flag('--allow-fxp', 'allow_fxp=YES');
+  if (args.options.has('tls')) flag('--tls', 'ssl_enable=YES');
   tunables = applyOverrides(tunables, [...flagOverrides, ...(args.options.get('set') ?? [])]);
 
   const users: UserAccount[] = [...(config?.users ?? [])];

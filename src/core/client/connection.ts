@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Capabilities, parseFeatures } from './capabilities';
 import { ControlLink } from './data-channel';
-import { ConnectionError, ErrorContext, RemoteReplyError } from './errors';
+import { ConnectionError, ErrorContext, FerryClientError, RemoteReplyError } from './errors';
 import { DEFAULTS, defaultPort, SiteSettings, siteLabel } from './settings';
 
 /** SHA-256 fingerprint of a DER certificate as "AB:CD:...". */
@@ -142,7 +142,8 @@ export class FtpConnection implements ControlLink {
 
   /** Turns anything thrown by basic-ftp into one of our two tiers, closing the connection for the second. */
   wrapError(err: unknown, context: ErrorContext): Error {
-    if (err instanceof RemoteReplyError || err instanceof ConnectionError) return err;
+    // Our own errors already say what happened; a failed verification or a cancel says nothing bad about the connection.
+    if (err instanceof FerryClientError) return err;
     if (err instanceof FTPError && err.code !== 421) {
       return new RemoteReplyError(err.code, err.message.replace(/^\d{3}[ -]/, '').trim(), context);
     }

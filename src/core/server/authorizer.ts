@@ -1,4 +1,3 @@
-import { ALL_PERMISSIONS } from './permissions';
 import { parsePasswordHash, VerifiedPasswordCache, verifyPassword } from './password';
 
 /** A configured account: `user = name:hash:perms[:root]` in mini_ftpd.conf. */
@@ -58,6 +57,6 @@ export class Authorizer {
     let ok = this.cache.matches(cacheKey, password);
     if (!ok && (ok = await verifyPassword(password, hash))) this.cache.remember(cacheKey, password);
     if (!ok) return undefined;
-    return { name: account.name, perms: account.perms || ALL_PERMISSIONS, root: account.root ?? this.options.defaultRoot, anonymous: false };
+    return { name: account.name, perms: account.perms, root: account.root ?? this.options.defaultRoot, anonymous: false };
   }
 }

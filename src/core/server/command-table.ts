@@ -4,6 +4,7 @@ import type { Session } from './session';
 import { authCommands } from './commands/auth';
 import { dataSetupCommands } from './commands/data-setup';
 import { fileCommands } from './commands/files';
+import { hashCommands } from './commands/hash';
 import { infoCommands } from './commands/info';
 import { listingCommands } from './commands/listings';
 import { navigationCommands } from './commands/navigation';
@@ -33,7 +34,7 @@ export interface CommandSpec {
 const ALIASES: Record<string, string> = { XPWD: 'PWD', XCWD: 'CWD', XCUP: 'CDUP', XMKD: 'MKD', XRMD: 'RMD', CHMOD: 'SITE CHMOD' };
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
-  [...authCommands, ...navigationCommands, ...fileCommands, ...transferCommands, ...listingCommands, ...dataSetupCommands, ...infoCommands, ...tlsCommands, ...siteCommands].map(
+  [...authCommands, ...navigationCommands, ...fileCommands, ...hashCommands, ...transferCommands, ...listingCommands, ...dataSetupCommands, ...infoCommands, ...tlsCommands, ...siteCommands].map(
     (spec) => [spec.name, spec],
   ),
 );
@@ -81,7 +82,7 @@ export async function dispatchCommand(session: Session, line: string): Promise<v
       session.reply(err.code, err.message);
     } else {
       session.server.emit('log', `[${session.id}] internal error in ${name}: ${(err as Error)?.stack ?? err}`);
-      session.reply(Reply.LocalError, `Local error: ${(err as Error)?.message ?? String(err)}`);
+      session.reply(Reply.LocalError, 'Local error in processing; the server log has the details.');
     }
   } finally {
     if (!keepRename) session.renameFrom = undefined;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserAccount } from './authorizer';
 import { parsePasswordHash } from './password';
-import { checkPermissionLetters } from './permissions';
+import { ALL_PERMISSIONS, checkPermissionLetters } from './permissions';
 import { defaultTunables, formatTunableValue, isTunableKey, parseTunableValue, TunableKey, TUNABLES, Tunables } from './tunables';
 
 /** One problem found in a config file, with its 1-based line number. */
@@ -17,7 +17,8 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
+    // Line 0 means the problem has no line (command-line flags, programmatic options).
+    super(problems.map((p) => (p.line > 0 ? `${file}:${p.line}: ${p.message}` : `${file}: ${p.message}`)).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -66,6 +67,8 @@ export function parseUserLine(value: string, baseDir: string): UserAccount | { e
   if (!parsePasswordHash(passwordHash)) {
     return { error: `user ${name}: password must be an scrypt hash (run "ferry hash-password"), plain text is not accepted` };
   }
+  // The authorizer treats empty letters as "all permissions": never let a config line mean that by accident.
+  if (perms === '') return { error: `user ${name}: no permission letters (elr is read-only, ${ALL_PERMISSIONS} is everything)` };
   const permError = checkPermissionLetters(perms);
   if (permError) return { error: `user ${name}: ${permError}` };
   return { name, passwordHash, perms, root: root ? path.resolve(baseDir, root) : undefined };
@@ -132,18 +135,26 @@ export function loadConfigFile(file: string): ParsedConfig {
   return parsed;
 }
 
-/** Applies `key=value` overrides (CLI --set); throws ConfigError naming the override. */
-export function applyOverrides(tunables: Tunables, overrides: string[]): Tunables {
+/** One `key=value` override and where it came from (a CLI flag such as "--port", or "--set"). */
+export interface Override {
+  text: string;
+  source: string;
+}
+
+/** Applies overrides in order; throws ConfigError naming each bad one by its source. */
+export function applyOverrides(tunables: Tunables, overrides: (string | Override)[]): Tunables {
   const out = { ...tunables } as Record<TunableKey, unknown>;
   const problems: ConfigProblem[] = [];
-  overrides.forEach((item, index) => {
-    const eq = item.indexOf('=');
-    const key = eq < 0 ? item : item.slice(0, eq).trim();
-    if (!isTunableKey(key)) return void problems.push({ line: index + 1, message: `unknown key "${key}" (known: ${Object.keys(TUNABLES).join(', ')})` });
-    const parsed = parseTunableValue(key, eq < 0 ? '' : item.slice(eq + 1));
-    if ('error' in parsed) problems.push({ line: index + 1, message: parsed.error });
+  overrides.forEach((entry) => {
+    const { text, source } = typeof entry === 'string' ? { text: entry, source: '--set' } : entry;
+    const eq = text.indexOf('=');
+    const key = eq < 0 ? text : text.slice(0, eq).trim();
+    const report = (message: string) => problems.push({ line: 0, message: `${source}: ${message}` });
+    if (!isTunableKey(key)) return void report(`unknown key "${key}" (known: ${Object.keys(TUNABLES).join(', ')})`);
+    const parsed = parseTunableValue(key, eq < 0 ? '' : text.slice(eq + 1));
+    if ('error' in parsed) report(parsed.error);
     else out[key] = parsed.value;
   });
-  if (problems.length > 0) throw new ConfigError('--set', problems);
+  if (problems.length > 0) throw new ConfigError('command line', problems);
   return out as Tunables;
 }

@@ -6,6 +6,7 @@ export type { UserAccount } from './authorizer';
 export { TUNABLES, defaultTunables, parseTunableValue, formatTunableValue, isTunableKey } from './tunables';
 export type { Tunables, TunableKey, TunableSpec, TunableType } from './tunables';
 export { parseConfig, loadConfigFile, applyOverrides, parseUserLine, ConfigError } from './config';
+export type { Override } from './config';
 export type { ConfigProblem, ParsedConfig } from './config';
 export { hashPassword } from './password';
 export { ALL_PERMISSIONS, READ_ONLY_PERMISSIONS } from './permissions';

@@ -28,6 +28,8 @@ export class RootedFs {
   /** Folds `arg` against the virtual working directory into a normalized virtual path. */
   virtualPath(cwd: string, arg: string): string {
     if (arg.includes('\0')) throw new FtpReplyError(Reply.ArgumentSyntaxError, 'Path contains a NUL byte.');
+    // CR or LF in a name would break every LIST/NLST line that shows it.
+    if (/[\r\n]/.test(arg)) throw new FtpReplyError(Reply.ArgumentSyntaxError, 'Path contains a line break.');
     // On Windows a backslash would be a separator for the OS; make it one for the fold as well.
     const normalizedArg = path.sep === '\\' ? arg.replace(/\\/g, '/') : arg;
     return path.posix.resolve(cwd, normalizedArg);
@@ -102,5 +104,6 @@ export function fsErrorToReply(err: unknown, virtual: string): FtpReplyError {
   const code = (err as NodeJS.ErrnoException)?.code ?? '';
   const known = ERRNO_TEXT[code];
   if (known) return new FtpReplyError(known[0] as FtpReplyError['code'], `${virtual}: ${known[1]}`);
-  return new FtpReplyError(Reply.LocalError, `${virtual}: ${(err as Error)?.message ?? String(err)}`);
+  // Never echo the raw OS message: it names real paths outside the client's view.
+  return new FtpReplyError(Reply.LocalError, `${virtual}: Local error${code ? ` (${code})` : ''}.`);
 }

@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { AuthorizedUser } from './authorizer';
 import { dispatchCommand, runsDuringTransfer } from './command-table';
+import type { HashAlgorithm } from './commands/hash';
 import { ControlParser } from './control-parser';
 import { ActiveTarget, PassiveListener, plainAddress } from './data-channel';
 import { MLST_FACTS, MlstFact } from './listing';
@@ -45,6 +46,7 @@ export class Session {
   protectData = false;
   umask: number;
   mlstFacts: ReadonlySet<MlstFact> = ALL_MLST_FACTS;
+  hashAlgorithm: HashAlgorithm = 'SHA-256';
   transfer?: ActiveTransfer;
   lastCommand?: string;
   private uploadBucket?: TokenBucket;
@@ -143,9 +145,13 @@ export class Session {
   /** Sends a reply; a multi-line text becomes an RFC 959 multi-line reply. */
   reply(code: number, text: string | string[]): void {
     if (this.closed || this.socket.destroyed) return;
-    const lines = Array.isArray(text) ? text : text.split('\n');
+    // A CR or LF inside a line (a file name in a STAT listing) would end the reply early and
+    // let the rest pass for another reply: each line must stay one line.
+    const lines = (Array.isArray(text) ? text : text.split('\n')).map((l) => l.replace(/[\r\n]/g, ' '));
     let out = '';
-    for (let i = 0; i < lines.length - 1; i++) out += (i === 0 ? `${code}-` : ' ') + lines[i] + '\r\n';
+    // Continuation lines start with a space so none can look like "ddd " (RFC 959 §4.2);
+    // lines that already start with one (FEAT, MLST entries, STAT listings) get no second.
+    for (let i = 0; i < lines.length - 1; i++) out += (i === 0 ? `${code}-` : lines[i].startsWith(' ') ? '' : ' ') + lines[i] + '\r\n';
     out += `${code} ${lines[lines.length - 1]}\r\n`;
     this.socket.write(out);
   }

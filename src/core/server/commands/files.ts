@@ -73,6 +73,8 @@ export const fileCommands: CommandSpec[] = [
     perm: 'f',
     help: 'RNFR <path>',
     handler: async (session, arg) => {
+      // A failed RNFR must not leave an earlier one pending for the next RNTO.
+      session.renameFrom = undefined;
       const source = await session.fs!.existing(session.cwd, arg);
       if (source.virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot rename the root directory.');
       session.renameFrom = source;

@@ -1,13 +1,14 @@
-import { commandNames, COMMANDS } from '../command-table';
+import { commandNames, COMMANDS, splitCommand } from '../command-table';
 import type { CommandSpec } from '../command-table';
 import { MLST_FACTS, MlstFact } from '../listing';
+import { hashFeature, optsHash } from './hash';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
 
 /** FEAT lines (RFC 2389): each starts with a space. AUTH TLS only when TLS is on. */
 function features(session: Session): string[] {
   const mlst = MLST_FACTS.map((f) => `${f}${session.mlstFacts.has(f) ? '*' : ''};`).join('');
-  const lines = [' EPRT', ' EPSV', ' MDTM', ' MFMT', ` MLST ${mlst}`, ' PASV', ' REST STREAM', ' SIZE', ' TVFS', ' UTF8'];
+  const lines = [' EPRT', ' EPSV', hashFeature(session.hashAlgorithm), ' MDTM', ' MFMT', ` MLST ${mlst}`, ' PASV', ' REST STREAM', ' SIZE', ' TVFS', ' UTF8'];
   if (session.server.tlsContext) lines.unshift(' AUTH TLS', ' PBSZ', ' PROT');
   return lines.sort();
 }
@@ -72,7 +73,7 @@ export const infoCommands: CommandSpec[] = [
     name: 'OPTS',
     needsAuth: false,
     needsArg: true,
-    help: 'OPTS UTF8 ON | OPTS MLST fact;fact;...',
+    help: 'OPTS UTF8 ON | OPTS MLST fact;fact;... | OPTS HASH [algorithm]',
     handler: (session, arg) => {
       const [option, ...rest] = arg.trim().split(/\s+/);
       const value = rest.join(' ');
@@ -81,6 +82,11 @@ export const infoCommands: CommandSpec[] = [
         case 'UTF-8':
           if (value.toUpperCase() === 'ON' || value === '') return session.reply(Reply.Ok, 'Always in UTF8 mode.');
           throw new FtpReplyError(Reply.NotImplementedForParameter, 'UTF8 cannot be switched off: names are always UTF-8.');
+        case 'HASH': {
+          const chosen = optsHash(session.hashAlgorithm, value);
+          session.hashAlgorithm = chosen.algorithm;
+          return session.reply(Reply.Ok, chosen.text);
+        }
         case 'MLST': {
           const wanted = value.toLowerCase().split(';').filter(Boolean);
           const known = wanted.filter((f): f is MlstFact => (MLST_FACTS as readonly string[]).includes(f));
@@ -100,7 +106,8 @@ export const infoCommands: CommandSpec[] = [
     handler: (session, arg) => {
       const asked = arg.trim().toUpperCase();
       if (asked) {
-        const spec = COMMANDS.get(asked);
+        // Aliases (XPWD, XMKD, CHMOD, ...) are listed by HELP, so HELP <alias> must know them too.
+        const spec = COMMANDS.get(splitCommand(asked).name);
         if (!spec) throw new FtpReplyError(Reply.NotImplemented, `Unknown command ${asked}.`);
         return session.reply(Reply.Help, `Syntax: ${spec.help}`);
       }
