@@ -43,6 +43,11 @@ export class FtpClient {
     return this.run('list', dir, (conn) => listDirectory(conn, dir), { idempotent: true, signal });
   }
 
+  /** Every entry below `dir`, parents before children. */
+  walk(dir: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
+    return this.run('list', dir, (conn) => walkRemote(conn, dir), { idempotent: true, signal });
+  }
+
   /** The entry at `target`, or undefined when there is none. */
   stat(target: string, signal?: AbortSignal): Promise<RemoteEntry | undefined> {
     return this.run('stat', target, (conn) => statPath(conn, target), { idempotent: true, signal });
@@ -82,7 +87,7 @@ export class FtpClient {
     return this.run('download', remotePath, (conn) => downloadToStream(conn, remotePath, destination, options), { signal: options.signal });
   }
 
-  upload(source: Readable | Buffer, remotePath: string, options: { append?: boolean; onProgress?: ProgressListener; signal?: AbortSignal } = {}): Promise<number> {
+  upload(source: Readable | Buffer, remotePath: string, options: { append?: boolean; offset?: number; onProgress?: ProgressListener; signal?: AbortSignal } = {}): Promise<number> {
     const stream = Buffer.isBuffer(source) ? Readable.from([source]) : source;
     return this.run('upload', remotePath, (conn) => uploadFromStream(conn, stream, remotePath, options), { signal: options.signal });
   }
@@ -119,7 +124,7 @@ export class FtpClient {
 
   /** Downloads a remote folder tree into `localDir` (created as needed). */
   async downloadFolder(remoteDir: string, localDir: string, options: FolderTransferOptions = {}): Promise<{ files: number; bytes: number }> {
-    const entries = await this.run('list', remoteDir, (conn) => walkRemote(conn, remoteDir), { idempotent: true, signal: options.signal });
+    const entries = await this.walk(remoteDir, options.signal);
     await fsp.mkdir(localDir, { recursive: true });
     for (const dir of entries.filter((e) => e.type === 'directory')) await fsp.mkdir(localPathFor(remoteDir, dir.path, localDir), { recursive: true });
     const files = entries.filter((e) => e.type === 'file');

@@ -38,6 +38,21 @@ function checkPinnedCertificate(settings: SiteSettings, socket: net.Socket | tls
   }
 }
 
+/**
+ * basic-ftp connects its control socket without a local address; wrap its socket factory so
+ * the connection leaves from the configured one.
+ */
+function bindControlSocket(client: Client, localAddress: string): void {
+  const ftp = client.ftp as unknown as { _newSocket(): net.Socket };
+  const create = ftp._newSocket.bind(ftp);
+  ftp._newSocket = () => {
+    const socket = create();
+    const connect = socket.connect.bind(socket) as (options: net.TcpNetConnectOpts, listener?: () => void) => net.Socket;
+    (socket as unknown as { connect: typeof connect }).connect = (options, listener) => connect({ ...options, localAddress }, listener);
+    return socket;
+  };
+}
+
 /** Masks the password in a logged control line. */
 function maskSecrets(line: string): string {
   return line.replace(/^(>?\s*PASS )\S.*$/im, '$1****');
@@ -69,6 +84,7 @@ export class FtpConnection implements ControlLink {
     this.client.ftp.verbose = settings.log !== undefined;
     this.client.ftp.log = (message: string) => settings.log?.(`[${siteLabel(settings)}] ${maskSecrets(message)}`);
     if ((settings.tls ?? 'none') !== 'none') this.tlsOptions = tlsOptionsFor(settings);
+    if (settings.localAddress) bindControlSocket(this.client, settings.localAddress);
   }
 
   get label(): string {

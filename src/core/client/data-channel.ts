@@ -30,9 +30,9 @@ export interface DataChannel {
   close(): void;
 }
 
-function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+function connect(host: string, port: number, localAddress: string | undefined, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect({ host, port, localAddress });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`timed out connecting the data connection to ${host}:${port}`));
@@ -93,7 +93,8 @@ async function openPassive(link: ControlLink, strategy: 'EPSV' | 'PASV'): Promis
     else if (target) link.log(`PASV offered unroutable ${target.host}, connecting to ${controlHost} instead`);
   }
   if (!port) throw new Error(`cannot parse the ${strategy} reply: ${reply.message}`);
-  const socket = secure(link, await connect(host, port, link.timeoutMs));
+  // Leave from the control connection's address: servers refuse data from another one (RFC 2577).
+  const socket = secure(link, await connect(host, port, plainAddress(link.controlSocket.localAddress) || undefined, link.timeoutMs));
   socket.on('error', () => undefined);
   return { strategy, socket: () => Promise.resolve(socket), close: () => socket.destroy() };
 }

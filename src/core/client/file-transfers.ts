@@ -183,10 +183,16 @@ export async function downloadToStream(conn: FtpConnection, remotePath: string, 
   return meter.bytes;
 }
 
-/** Streams any readable into a remote file (overwrite, or APPE with `append`). */
-export async function uploadFromStream(conn: FtpConnection, source: Readable, remotePath: string, options: { append?: boolean } & TransferOptions = {}): Promise<number> {
-  const meter = new ProgressMeter(options.onProgress);
-  await runDataCommand(conn, `${options.append ? 'APPE' : 'STOR'} ${remotePath}`, async (socket) => {
+/**
+ * Streams any readable into a remote file: overwrite, APPE with `append`, or continue at
+ * `offset` (REST+STOR when the server offers REST STREAM, else APPE).
+ */
+export async function uploadFromStream(conn: FtpConnection, source: Readable, remotePath: string, options: { append?: boolean; offset?: number } & TransferOptions = {}): Promise<number> {
+  const meter = new ProgressMeter(options.onProgress, options.offset ?? 0);
+  let command = options.append ? 'APPE' : 'STOR';
+  if (options.offset && conn.capabilities.restStream) await conn.client.send(`REST ${options.offset}`);
+  else if (options.offset) command = 'APPE';
+  await runDataCommand(conn, `${command} ${remotePath}`, async (socket) => {
     source.on('data', (c: Buffer) => meter.update(meter.bytes + c.length));
     await pipeline(source, socket, { signal: options.signal, end: true });
     await untilClosed(socket, conn.timeoutMs);

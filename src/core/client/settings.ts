@@ -15,6 +15,8 @@ export interface SiteSettings {
    */
   certificate?: 'verify' | 'insecure' | { fingerprint256: string };
   dataMode?: DataMode;
+  /** Local address to connect from (multi-homed hosts); default: chosen by the system. */
+  localAddress?: string;
   /** Address advertised in PORT/EPRT (NAT); default: the control connection's local address. */
   activeAddress?: string;
   /** Local ports for active-mode listeners, e.g. [50000, 50100]; default: any. */
