@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { CancelledError, FerryClientError, FtpClient, VerificationError } from '../client';
+import { CancelledError, ConnectionError, FerryClientError, FtpClient, RemoteReplyError, VerificationError } from '../client';
 import type { FtpConnection } from '../client/connection';
 import { remoteHash } from '../client/verify';
-import { fxpCopy, FxpDataProtection } from './fxp-copy';
+import { fxpCopy, FxpDataProtection, FxpProtectionPlan } from './fxp-copy';
 import { FxpRefusedError, FxpStalledError } from './fxp-errors';
 import { relayCopy } from './relay';
 
@@ -46,6 +46,31 @@ export interface CopyResult {
   verified: string;
   passive?: 'source' | 'target';
   protection?: FxpDataProtection;
+}
+
+interface FxpPlan {
+  passive: 'source' | 'target';
+  protection?: FxpProtectionPlan;
+}
+
+/**
+ * The ways to try, in order: the preferred passive role first. With TLS on both sides each
+ * server offering SSCN may play the TLS client (some verify the other's certificate and fail,
+ * so both are worth a try), then CPSV, then clear data if allowed. A string says why none exists.
+ */
+async function fxpPlans(source: CopyEndpoint, target: CopyEndpoint, options: CopyOptions): Promise<FxpPlan[] | string> {
+  const roles: ('source' | 'target')[] = options.passive === 'source' ? ['source', 'target'] : ['target', 'source'];
+  const [s, t] = await Promise.all([source.client.connect(), target.client.connect()]);
+  if (!(s.secure && t.secure)) return roles.map((passive) => ({ passive }));
+  const caps = { source: s.capabilities, target: t.capabilities };
+  const plans: FxpPlan[] = [];
+  for (const passive of roles) {
+    const other: 'source' | 'target' = passive === 'source' ? 'target' : 'source';
+    for (const side of [passive, other]) if (caps[side].sscn) plans.push({ passive, protection: { mode: 'sscn', side } });
+    if (caps[passive].cpsv) plans.push({ passive, protection: { mode: 'cpsv' } });
+  }
+  if (options.allowClearData) for (const passive of roles) plans.push({ passive, protection: { mode: 'clear' } });
+  return plans.length > 0 ? plans : 'both servers use TLS, neither offers SSCN or CPSV, and clear server-to-server data is not allowed';
 }
 
 /** "name (1).ext", "name (2).ext", ... until the target has no such file. */
@@ -105,10 +130,12 @@ export async function copyFile(source: CopyEndpoint, target: CopyEndpoint, optio
   }
   const verify = options.verify ?? true;
   const progress = (done: number) => options.onProgress?.(done, size);
-  const roles: ('source' | 'target')[] = options.passive === 'source' ? ['source', 'target'] : ['target', 'source'];
   const refusals: string[] = [];
   if (offset < size || size === 0) {
-    for (const passive of roles) {
+    const plans = await fxpPlans(source, target, options);
+    if (typeof plans === 'string') refusals.push(plans);
+    for (const plan of typeof plans === 'string' ? [] : plans) {
+      const label = `${plan.passive} passive${plan.protection ? `, ${plan.protection.mode}${'side' in plan.protection ? ` on the ${plan.protection.side}` : ''}` : ''}`;
       try {
         options.onMethod?.('fxp');
         const { protection } = await source.client.pool.run(
@@ -116,9 +143,9 @@ export async function copyFile(source: CopyEndpoint, target: CopyEndpoint, optio
             target.client.pool.run(
               (dstConn) =>
                 fxpCopy(srcConn, dstConn, source.path, targetPath, {
-                  passive,
+                  passive: plan.passive,
+                  protection: plan.protection,
                   offset,
-                  allowClearData: options.allowClearData,
                   stallTimeoutMs: options.stallTimeoutMs,
                   pollIntervalMs: options.pollIntervalMs,
                   signal: options.signal,
@@ -132,11 +159,13 @@ export async function copyFile(source: CopyEndpoint, target: CopyEndpoint, optio
           { context: { operation: 'FXP copy', path: source.path }, signal: options.signal },
         );
         progress(size);
-        return { method: 'fxp', targetPath, size, offset, clientBytes: 0, verified: await verifyCopy(source, target, targetPath, size, verify), passive, protection };
+        return { method: 'fxp', targetPath, size, offset, clientBytes: 0, verified: await verifyCopy(source, target, targetPath, size, verify), passive: plan.passive, protection };
       } catch (err) {
-        if (err instanceof CancelledError || !(err instanceof FxpRefusedError || err instanceof FxpStalledError)) throw err;
-        refusals.push(`${passive} passive: ${err.message}`);
-        log(`FXP with the ${passive} passive failed (${err.message})`);
+        // A refusal, a stall, or a server dropping the connection over the data handshake: try the next way.
+        const worthAnother = err instanceof FxpRefusedError || err instanceof FxpStalledError || err instanceof ConnectionError || err instanceof RemoteReplyError;
+        if (err instanceof CancelledError || !worthAnother) throw err;
+        refusals.push(`${label}: ${err.message}`);
+        log(`FXP (${label}) failed: ${err.message}`);
         // Whatever reached the target came from this attempt: continue from there.
         if (offset > 0 || conflict === 'resume') offset = Math.min(await targetSize(target, targetPath), size);
       }

@@ -14,8 +14,8 @@ export interface FxpCopyOptions {
   passive: 'source' | 'target';
   /** Resume offset: REST on both sides. */
   offset: number;
-  /** With TLS on both sides: allow PROT C for the server-to-server data when neither offers SSCN/CPSV. */
-  allowClearData?: boolean;
+  /** How the data is protected when both control connections use TLS (see FxpProtectionPlan). */
+  protection?: FxpProtectionPlan;
   /** Bytes on the target so far, polled on another connection; undefined when unknown. */
   pollTargetSize?: () => Promise<number | undefined>;
   /** No growth of the target for this long aborts both sides (default 60 s). */
@@ -49,28 +49,22 @@ function isRefusal(err: unknown): boolean {
 }
 
 /**
- * Chooses how to protect the server-to-server data when both sides use PROT P. One server
- * has to play the TLS client: SSCN ON (RFC-less de-facto, proftpd/Serv-U/FileZilla Server) or
- * CPSV (a PASV whose server acts as TLS client). Without either, PROT C if the user allows it.
+ * With PROT P on both sides one server has to play the TLS client on the data connection:
+ * SSCN ON on that server (proftpd, Serv-U, Ferry), or CPSV instead of PASV on the passive one.
+ * Without either, PROT C on both if the user allows clear data. Mixed TLS/plain: the secure
+ * side switches to PROT C for this transfer.
  */
-async function protectData(src: FtpConnection, dst: FtpConnection, passiveSide: FtpConnection, allowClear: boolean): Promise<FxpDataProtection | undefined> {
-  if (!src.isSecure && !dst.isSecure) return undefined;
-  if (src.isSecure !== dst.isSecure) {
-    // One side encrypts data, the other cannot: make the secure side send clear data for this transfer.
+export type FxpProtectionPlan = { mode: 'sscn'; side: 'source' | 'target' } | { mode: 'cpsv' } | { mode: 'clear' };
+
+async function applyProtection(src: FtpConnection, dst: FtpConnection, plan: FxpProtectionPlan | undefined): Promise<FxpDataProtection | undefined> {
+  if (!plan) {
+    if (src.isSecure === dst.isSecure) return undefined;
     await (src.isSecure ? src : dst).request('PROT C');
     return 'clear';
   }
-  for (const side of [passiveSide, passiveSide === src ? dst : src]) {
-    if (side.capabilities.sscn) {
-      await side.request('SSCN ON');
-      return 'sscn';
-    }
-  }
-  if (passiveSide.capabilities.cpsv) return 'cpsv';
-  if (!allowClear) throw new FxpRefusedError('target', 'both servers use TLS but neither offers SSCN or CPSV, and clear data is not allowed', dst.label, '');
-  await src.request('PROT C');
-  await dst.request('PROT C');
-  return 'clear';
+  if (plan.mode === 'sscn') await (plan.side === 'source' ? src : dst).request('SSCN ON');
+  if (plan.mode === 'clear') for (const conn of [src, dst]) if (conn.isSecure) await conn.request('PROT C');
+  return plan.mode;
 }
 
 /** Puts SSCN/PROT back so the pooled connections behave normally afterwards. */
@@ -78,6 +72,7 @@ async function restoreProtection(src: FtpConnection, dst: FtpConnection, mode: F
   for (const conn of [src, dst]) {
     if (conn.closed || !conn.isSecure) continue;
     if (mode === 'sscn' && conn.capabilities.sscn) await conn.request('SSCN OFF').catch(() => undefined);
+    // Mixed TLS/plain transfers switched the secure side to PROT C as well.
     if (mode === 'clear') await conn.request('PROT P').catch(() => undefined);
   }
 }
@@ -115,7 +110,7 @@ export async function fxpCopy(src: FtpConnection, dst: FtpConnection, srcPath: s
   const refused = (side: FtpConnection, err: unknown) =>
     isRefusal(err) ? new FxpRefusedError(sideName(side), (err as Error).message, side.label, side === src ? srcPath : dstPath) : err;
   try {
-    protection = await protectData(src, dst, passiveSide, options.allowClearData ?? false);
+    protection = await applyProtection(src, dst, options.protection);
     if (passiveSide.capabilities.pret) await passiveSide.request(`PRET ${passiveSide === src ? `RETR ${srcPath}` : `STOR ${dstPath}`}`).catch(() => undefined);
     const address = await passiveAddress(passiveSide, protection === 'cpsv').catch((err) => {
       throw refused(passiveSide, err);

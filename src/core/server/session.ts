@@ -44,6 +44,10 @@ export class Session {
   secure = false;
   pbszDone = false;
   protectData = false;
+  /** SSCN ON: this server plays the TLS client on data connections (server-to-server TLS FXP). */
+  sscnClient = false;
+  /** CPSV: the next passive data connection only, as TLS client. */
+  cpsvPending = false;
   umask: number;
   mlstFacts: ReadonlySet<MlstFact> = ALL_MLST_FACTS;
   hashAlgorithm: HashAlgorithm = 'SHA-256';
@@ -158,6 +162,7 @@ export class Session {
 
   /** Closes the data setup (PASV listener or PORT target) after use or on a new setup. */
   clearDataSetup(): void {
+    this.cpsvPending = false;
     this.passive?.close();
     this.passive = undefined;
     this.active = undefined;

@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { connectActive, plainAddress, secureDataSocket } from './data-channel';
+import { clientDataSocket, connectActive, plainAddress, secureDataSocket } from './data-channel';
 import { DataConnectionError, TransferControl } from './file-transfer';
 import { FtpReplyError, Reply } from './replies';
 import { fsErrorToReply } from './rooted-fs';
@@ -58,6 +58,8 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   const active = session.active;
   session.passive = undefined;
   session.active = undefined;
+  const cpsv = session.cpsvPending;
+  session.cpsvPending = false;
   const abort = new AbortController();
   const info: TransferInfo = { sessionId: session.id, user: session.user?.name ?? '', command: job.command, path: job.path, direction: job.direction, startedAt: new Date(), bytes: 0 };
   let settle!: () => void;
@@ -71,7 +73,11 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
       ? passive.accept(tunables.accept_timeout * 1000)
       : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
     socket = await abortable(raw, abort.signal);
-    if (session.protectData) socket = await abortable(secureDataSocket(socket as never, tlsContext!, tunables.connect_timeout * 1000), abort.signal);
+    if (session.protectData) {
+      const asClient = session.sscnClient || (passive !== undefined && cpsv);
+      const handshake = asClient ? clientDataSocket(socket as never, tunables.connect_timeout * 1000) : secureDataSocket(socket as never, tlsContext!, tunables.connect_timeout * 1000);
+      socket = await abortable(handshake, abort.signal);
+    }
     const ctl: TransferControl = {
       signal: abort.signal,
       buckets: session.buckets(job.direction === 'upload' ? 'upload' : 'download'),

@@ -27,23 +27,29 @@ function setActive(session: Session, target: ActiveTarget): void {
   session.active = target;
 }
 
+/** PASV, or CPSV (the same, but this server will be the TLS client on that data connection). */
+async function enterPassive(session: Session, cpsv: boolean): Promise<void> {
+  refuseAfterEpsvAll(session);
+  // pasv_address masquerades a NAT; otherwise advertise the address the client reached us on.
+  const advertised = session.server.tunables.pasv_address || plainAddress(session.socket.localAddress);
+  if (net.isIP(advertised) !== 4) {
+    throw new FtpReplyError(Reply.CannotOpenData, 'PASV cannot express an IPv6 address: use EPSV.');
+  }
+  const listener = await openPassive(session);
+  session.cpsvPending = cpsv;
+  const hostPart = advertised.split('.').join(',');
+  session.reply(Reply.EnteringPassive, `Entering Passive Mode (${hostPart},${listener.port >> 8},${listener.port & 255}).`);
+}
+
 export const dataSetupCommands: CommandSpec[] = [
+  { name: 'PASV', needsAuth: true, needsArg: false, help: 'PASV', handler: (session) => enterPassive(session, false) },
   {
-    name: 'PASV',
+    name: 'CPSV',
     needsAuth: true,
     needsArg: false,
-    help: 'PASV',
-    handler: async (session) => {
-      refuseAfterEpsvAll(session);
-      // pasv_address masquerades a NAT; otherwise advertise the address the client reached us on.
-      const advertised = session.server.tunables.pasv_address || plainAddress(session.socket.localAddress);
-      if (net.isIP(advertised) !== 4) {
-        throw new FtpReplyError(Reply.CannotOpenData, 'PASV cannot express an IPv6 address: use EPSV.');
-      }
-      const listener = await openPassive(session);
-      const hostPart = advertised.split('.').join(',');
-      session.reply(Reply.EnteringPassive, `Entering Passive Mode (${hostPart},${listener.port >> 8},${listener.port & 255}).`);
-    },
+    after: { check: (s) => s.secure, text: 'CPSV needs a TLS control connection.' },
+    help: 'CPSV (PASV, and this server is the TLS client on that data connection)',
+    handler: (session) => enterPassive(session, true),
   },
   {
     name: 'EPSV',

@@ -9,7 +9,7 @@ import type { Session } from '../session';
 function features(session: Session): string[] {
   const mlst = MLST_FACTS.map((f) => `${f}${session.mlstFacts.has(f) ? '*' : ''};`).join('');
   const lines = [' EPRT', ' EPSV', hashFeature(session.hashAlgorithm), ' MDTM', ' MFMT', ` MLST ${mlst}`, ' PASV', ' REST STREAM', ' SIZE', ' TVFS', ' UTF8'];
-  if (session.server.tlsContext) lines.unshift(' AUTH TLS', ' PBSZ', ' PROT');
+  if (session.server.tlsContext) lines.unshift(' AUTH TLS', ' CPSV', ' PBSZ', ' PROT', ' SSCN');
   return lines.sort();
 }
 

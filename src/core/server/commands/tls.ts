@@ -49,6 +49,20 @@ export const tlsCommands: CommandSpec[] = [
     },
   },
   {
+    name: 'SSCN',
+    needsAuth: true,
+    needsArg: 'optional',
+    after: { check: (s) => s.secure, text: 'SSCN needs a TLS control connection.' },
+    help: 'SSCN [ON|OFF] (ON: this server is the TLS client on data connections, for TLS FXP)',
+    handler: (session, arg) => {
+      const value = arg.trim().toUpperCase();
+      if (value === 'ON') session.sscnClient = true;
+      else if (value === 'OFF') session.sscnClient = false;
+      else if (value !== '') throw new FtpReplyError(Reply.ArgumentSyntaxError, 'Syntax: SSCN [ON|OFF]');
+      session.reply(Reply.Ok, `SSCN:${session.sscnClient ? 'CLIENT' : 'SERVER'} METHOD`);
+    },
+  },
+  {
     name: 'CCC',
     needsAuth: false,
     needsArg: false,
