@@ -2,6 +2,7 @@
 import { CLIENT_COMMAND_NAMES, CLIENT_USAGE, clientCommand } from './cli/client-commands';
 import { hashPasswordCommand } from './cli/hash-password';
 import { formatCliError } from './cli/errors';
+import { FXP_USAGE, fxpCommand, queueCommand } from './cli/fxp-commands';
 import { SERVE_USAGE, serveCommand } from './cli/serve';
 
 const USAGE = `usage: ferry <command> [arguments]
@@ -10,11 +11,15 @@ ${SERVE_USAGE}
 
 ferry hash-password [PASSWORD]   print an scrypt hash for a "user = name:HASH:perms" line (reads stdin without PASSWORD)
 
-${CLIENT_USAGE}`;
+${CLIENT_USAGE}
+
+${FXP_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
   'hash-password': hashPasswordCommand,
+  fxp: fxpCommand,
+  queue: queueCommand,
   ...Object.fromEntries(CLIENT_COMMAND_NAMES.map((name) => [name, (argv: string[]) => clientCommand(name, argv)])),
 };
 
