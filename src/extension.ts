@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 
 /**
- * Entry point of the extension. It only wires parts together; the features arrive with the
- * remote explorer, the serve command and the FXP panel.
+ * Entry point of the extension: it only wires parts together. Each feature area registers
+ * its commands, views and providers in its own module and pushes every disposable onto
+ * context.subscriptions.
  */
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.window.createOutputChannel('Ferry', { log: true }));
+  const log = vscode.window.createOutputChannel('Ferry', { log: true });
+  context.subscriptions.push(log);
+  // Feature registrations (one line each): explorer, server, config language.
 }
 
 export function deactivate(): void {
