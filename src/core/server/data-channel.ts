@@ -18,6 +18,7 @@ export interface DataChannelPolicy {
  */
 export class PassiveListener {
   private pending?: net.Socket;
+  private pendingGone = false;
   private waiter?: { resolve: (s: net.Socket) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
   private closed = false;
 
@@ -71,6 +72,13 @@ export class PassiveListener {
     } else {
       this.pending = socket;
       socket.on('error', () => undefined);
+      // A connection that ends before the transfer command has lost its 'end' already: RETR
+      // would report 226 for bytes nobody read and STOR would wait for it forever.
+      const gone = () => {
+        if (this.pending === socket) this.pendingGone = true;
+      };
+      socket.once('end', gone);
+      socket.once('close', gone);
     }
   }
 
@@ -79,6 +87,10 @@ export class PassiveListener {
     if (this.pending) {
       const socket = this.pending;
       this.pending = undefined;
+      if (this.pendingGone) {
+        socket.destroy();
+        return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'The data connection was closed before the transfer command.'));
+      }
       return Promise.resolve(socket);
     }
     if (this.closed) return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'Data connection was closed.'));
