@@ -109,3 +109,28 @@ export function chownToPeer(peer: Peer, dir: string): void {
     else chownSync(full, owner.uid, owner.gid);
   }
 }
+
+/** The five servers every interop suite runs against, in a stable order. */
+export const PEER_NAMES = ['vsftpd', 'pure-ftpd', 'proftpd', 'pyftpdlib', 'ferry'];
+
+/**
+ * Mocha hooks for a suite that needs all five servers: before it, the four external peers
+ * run and Ferry's own server is started; after it, Ferry's server stops. The returned map
+ * is filled when the suite's tests run.
+ */
+export function allPeersFixture(): Map<string, Peer> {
+  const peers = new Map<string, Peer>();
+  let ferry: TestServer | undefined;
+  before(async function () {
+    this.timeout(900_000);
+    await ensurePeers();
+    for (const peer of externalPeers()) peers.set(peer.name, peer);
+    const own = await ferryPeer();
+    ferry = own.server;
+    peers.set('ferry', own.peer);
+  });
+  after(async () => {
+    await ferry?.stop();
+  });
+  return peers;
+}

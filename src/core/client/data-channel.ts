@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { isUnroutableIPv4, plainAddress } from '../net/address';
+import { ConnectFailure, connectWithTimeout } from '../net/connect';
 
 /** The four ways to set up a data connection, in the order `auto` tries them. */
 export type DataStrategy = 'EPSV' | 'PASV' | 'EPRT' | 'PORT';
@@ -30,23 +31,13 @@ export interface DataChannel {
   close(): void;
 }
 
-function connect(host: string, port: number, localAddress: string | undefined, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, localAddress });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`timed out connecting the data connection to ${host}:${port}`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot open the data connection to ${host}:${port}: ${err.message}`));
-    });
-  });
+async function connect(host: string, port: number, localAddress: string | undefined, timeoutMs: number): Promise<net.Socket> {
+  try {
+    return await connectWithTimeout(host, port, localAddress, timeoutMs);
+  } catch (err) {
+    const failure = err as ConnectFailure;
+    throw new Error(failure.timedOut ? `timed out connecting the data connection to ${host}:${port}` : `cannot open the data connection to ${host}:${port}: ${failure.message}`);
+  }
 }
 
 /**

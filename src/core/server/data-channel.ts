@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
+import { ConnectFailure, connectWithTimeout } from '../net/connect';
 import { FtpReplyError, Reply } from './replies';
 
 export { plainAddress };
@@ -137,24 +138,16 @@ export function checkActiveTarget(target: ActiveTarget, policy: DataChannelPolic
 }
 
 /** Connects to an active target within `timeoutMs` (connect_timeout). */
-export function connectActive(target: ActiveTarget, localAddress: string, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port, localAddress: localAddress || undefined });
-    const fail = (message: string) => {
-      socket.destroy();
-      reject(new FtpReplyError(Reply.CannotOpenData, message));
-    };
-    const timer = timeoutMs > 0 ? setTimeout(() => fail(`Could not connect to ${target.host}:${target.port} within ${Math.round(timeoutMs / 1000)} s (connect_timeout).`), timeoutMs) : undefined;
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      fail(`Could not connect to ${target.host}:${target.port}: ${err.message}.`);
-    });
-  });
+export async function connectActive(target: ActiveTarget, localAddress: string, timeoutMs: number): Promise<net.Socket> {
+  try {
+    return await connectWithTimeout(target.host, target.port, localAddress, timeoutMs);
+  } catch (err) {
+    const failure = err as ConnectFailure;
+    const message = failure.timedOut
+      ? `Could not connect to ${target.host}:${target.port} within ${Math.round(timeoutMs / 1000)} s (connect_timeout).`
+      : `Could not connect to ${target.host}:${target.port}: ${failure.message}.`;
+    throw new FtpReplyError(Reply.CannotOpenData, message);
+  }
 }
 
 /** PORT argument "h1,h2,h3,h4,p1,p2" (RFC 959 §4.1.2). */

@@ -3,11 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FtpClient } from '../../../src/core/client';
-import { tempDir, TestServer } from '../../helpers/ferry-server';
-import { ensurePeers, externalPeers, ferryPeer, Peer, siteFor } from '../../helpers/peers';
+import { tempDir } from '../../helpers/ferry-server';
+import { allPeersFixture, PEER_NAMES, siteFor } from '../../helpers/peers';
 import { sha256 } from '../../helpers/processes';
-
-const PEER_NAMES = ['vsftpd', 'pure-ftpd', 'proftpd', 'pyftpdlib', 'ferry'];
 
 /**
  * Every basic operation against five independently written servers, in passive and active
@@ -16,23 +14,10 @@ const PEER_NAMES = ['vsftpd', 'pure-ftpd', 'proftpd', 'pyftpdlib', 'ferry'];
  */
 describe('client interop: every operation × 5 servers × passive/active × plain/TLS', function () {
   this.timeout(120_000);
-  const peers = new Map<string, Peer>();
-  let ferry: TestServer;
+  const peers = allPeersFixture();
   let local: string;
-
-  before(async function () {
-    this.timeout(900_000);
-    await ensurePeers();
-    for (const peer of externalPeers()) peers.set(peer.name, peer);
-    const own = await ferryPeer();
-    ferry = own.server;
-    peers.set('ferry', own.peer);
-    local = tempDir('ferry-client-');
-  });
-  after(async () => {
-    await ferry?.stop();
-    rmSync(local, { recursive: true, force: true });
-  });
+  before(() => (local = tempDir('ferry-client-')));
+  after(() => rmSync(local, { recursive: true, force: true }));
 
   for (const name of PEER_NAMES) {
     for (const mode of ['passive', 'active'] as const) {

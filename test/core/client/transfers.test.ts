@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FtpClient } from '../../../src/core/client';
-import { tempDir, TestServer } from '../../helpers/ferry-server';
-import { chownToPeer, ensurePeers, externalPeers, ferryPeer, Peer, siteFor, writePeerFile } from '../../helpers/peers';
+import { tempDir } from '../../helpers/ferry-server';
+import { allPeersFixture, chownToPeer, Peer, PEER_NAMES, siteFor, writePeerFile } from '../../helpers/peers';
 import { sha256 } from '../../helpers/processes';
 
-const PEER_NAMES = ['vsftpd', 'pure-ftpd', 'proftpd', 'pyftpdlib', 'ferry'];
 const TREE: Record<string, string> = {
   '.hidden': 'dot file at the top',
   'with space.txt': 'a name with spaces',
@@ -30,23 +29,10 @@ function readTree(dir: string, prefix = ''): Record<string, string> {
 
 describe('client transfers × 5 servers: resume, folder trees, big listings, empty files', function () {
   this.timeout(120_000);
-  const peers = new Map<string, Peer>();
-  let ferry: TestServer;
+  const peers = allPeersFixture();
   let local: string;
-
-  before(async function () {
-    this.timeout(900_000);
-    await ensurePeers();
-    for (const peer of externalPeers()) peers.set(peer.name, peer);
-    const own = await ferryPeer();
-    ferry = own.server;
-    peers.set('ferry', own.peer);
-    local = tempDir('ferry-client-tx-');
-  });
-  after(async () => {
-    await ferry?.stop();
-    rmSync(local, { recursive: true, force: true });
-  });
+  before(() => (local = tempDir('ferry-client-tx-')));
+  after(() => rmSync(local, { recursive: true, force: true }));
 
   for (const name of PEER_NAMES) {
     describe(name, () => {

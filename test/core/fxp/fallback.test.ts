@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { FerryClientError, FtpClient } from '../../../src/core/client';
 import { copyFile } from '../../../src/core/fxp';
 import { startTestServer, TestServer } from '../../helpers/ferry-server';
-import { ensurePeers, externalPeers, ferryPeer, Peer, siteFor, writePeerFile } from '../../helpers/peers';
+import { allPeersFixture, siteFor, writePeerFile } from '../../helpers/peers';
 import { sha256 } from '../../helpers/processes';
 
 /**
@@ -15,25 +15,17 @@ import { sha256 } from '../../helpers/processes';
  */
 describe('FXP refusal → relay fallback, and TLS FXP', function () {
   this.timeout(120_000);
+  const peers = allPeersFixture();
   let strict: TestServer;
-  let peers: Map<string, Peer>;
-  let ferry: TestServer;
   const payload = randomBytes(8_000_000);
 
-  before(async function () {
-    this.timeout(900_000);
-    await ensurePeers();
-    peers = new Map(externalPeers().map((p) => [p.name, p]));
-    const own = await ferryPeer();
-    ferry = own.server;
-    peers.set('ferry', own.peer);
+  before(async () => {
     strict = await startTestServer({ tunables: { allow_fxp: false, accept_timeout: 5 } });
     writeFileSync(path.join(strict.root, 'src.bin'), payload);
     for (const peer of peers.values()) writePeerFile(peer, 'tls-src.bin', payload);
   });
   after(async () => {
     await strict?.stop();
-    await ferry?.stop();
     for (const peer of peers.values()) for (const f of ['tls-src.bin', 'relayed.bin', 'norelay.bin', 'tls-dst.bin']) rmSync(path.join(peer.dataDir, f), { force: true });
   });
 

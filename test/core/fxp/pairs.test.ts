@@ -4,11 +4,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { FtpClient } from '../../../src/core/client';
 import { copyFile } from '../../../src/core/fxp';
-import { TestServer } from '../../helpers/ferry-server';
-import { ensurePeers, externalPeers, ferryPeer, Peer, siteFor, writePeerFile } from '../../helpers/peers';
+import { allPeersFixture, PEER_NAMES, siteFor, writePeerFile } from '../../helpers/peers';
 import { sha256 } from '../../helpers/processes';
 
-const NAMES = ['vsftpd', 'pure-ftpd', 'proftpd', 'pyftpdlib', 'ferry'];
 const SIZE = 50 * 1024 * 1024;
 
 /**
@@ -17,29 +15,21 @@ const SIZE = 50 * 1024 * 1024;
  */
 describe('FXP: every ordered pair of 5 servers × both passive roles (50 MB each)', function () {
   this.timeout(120_000);
-  const peers = new Map<string, Peer>();
-  let ferry: TestServer;
+  const peers = allPeersFixture();
   let payloadHash: string;
 
-  before(async function () {
-    this.timeout(900_000);
-    await ensurePeers();
-    for (const peer of externalPeers()) peers.set(peer.name, peer);
-    const own = await ferryPeer();
-    ferry = own.server;
-    peers.set('ferry', own.peer);
+  before(() => {
     const payload = randomBytes(SIZE);
     payloadHash = sha256(payload);
     for (const peer of peers.values()) writePeerFile(peer, 'fxp-source.bin', payload);
   });
-  after(async () => {
-    for (const peer of peers.values()) for (const name of NAMES) for (const role of ['source', 'target']) rmSync(path.join(peer.dataDir, `fxp-from-${name}-${role}.bin`), { force: true });
+  after(() => {
+    for (const peer of peers.values()) for (const name of PEER_NAMES) for (const role of ['source', 'target']) rmSync(path.join(peer.dataDir, `fxp-from-${name}-${role}.bin`), { force: true });
     for (const peer of peers.values()) rmSync(path.join(peer.dataDir, 'fxp-source.bin'), { force: true });
-    await ferry?.stop();
   });
 
-  for (const from of NAMES) {
-    for (const to of NAMES) {
+  for (const from of PEER_NAMES) {
+    for (const to of PEER_NAMES) {
       if (from === to) continue;
       for (const passive of ['source', 'target'] as const) {
         it(`${from} -> ${to}, ${passive} passive`, async () => {
