@@ -13,9 +13,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/vscode/explorer/model/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core runs in plain Node: no vscode imports.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/vscode/explorer/model run in plain Node: no vscode imports.' }] }],
     },
   },
 );

@@ -1,4 +1,4 @@
-// Bundles the extension (loaded by VS Code) and the `ferry` CLI into dist/.
+// Bundles the extension (loaded by VS Code), its two helper processes and the `ferry` CLI into dist/.
 'use strict';
 const path = require('node:path');
 const webpack = require('webpack');
@@ -15,10 +15,16 @@ const bundle = (name, entry, extra = {}) => ({
   module: { rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.build.json' } }] }] },
   devtool: 'nosources-source-map',
   ...extra,
+  // One file per bundle: split-off chunks (selfsigned is imported lazily) get numeric names
+  // that collide in dist/ between bundles, and the last build would overwrite the others'.
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), ...(extra.plugins ?? [])],
 });
 
 module.exports = [
   bundle('extension', './src/extension.ts'),
+  // Separate processes: the mini_ftpd.conf language server and the Serve command's FTP server.
+  bundle('language-server', './src/language/server.ts'),
+  bundle('server-child', './src/vscode/server/server-child.ts'),
   bundle('cli', './src/cli.ts', {
     plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
   }),

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { registerExplorer } from './vscode/explorer';
+import { registerConfigLanguage } from './vscode/config-language';
+import { registerServerFeatures } from './vscode/server';
 
 /**
  * Entry point of the extension: it only wires parts together. Each feature area registers
@@ -9,6 +12,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Ferry', { log: true });
   context.subscriptions.push(log);
   // Feature registrations (one line each): explorer, server, config language.
+  registerExplorer(context, log);
+  registerServerFeatures(context, log);
+  registerConfigLanguage(context, log);
 }
 
 export function deactivate(): void {

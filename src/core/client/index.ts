@@ -7,5 +7,6 @@ export type { TransferProgress, ProgressListener } from './progress';
 export type { TransferOptions, TransferResult } from './file-transfers';
 export type { Capabilities } from './capabilities';
 export { FerryClientError, RemoteReplyError, ConnectionError, CancelledError, VerificationError } from './errors';
-export { forgetDataStrategies } from './transfer';
+export { forgetDataStrategies, lastDataStrategy } from './transfer';
+export type { DataStrategy } from './data-channel';
 export { fingerprint256 } from './connection';

@@ -12,6 +12,14 @@ export type DataWork = (socket: net.Socket) => Promise<void>;
  */
 const workingStrategy = new Map<string, DataStrategy>();
 
+/** The strategy the last successful data command used, per site, in any data mode. */
+const lastUsedStrategy = new Map<string, DataStrategy>();
+
+/** Which data strategy last worked for a site (`siteLabel`), e.g. to report it after a test connection. */
+export function lastDataStrategy(label: string): DataStrategy | undefined {
+  return lastUsedStrategy.get(label);
+}
+
 /** Forgets what was learned (tests, or after the user changes a site's settings). */
 export function forgetDataStrategies(): void {
   workingStrategy.clear();
@@ -46,6 +54,7 @@ export async function runDataCommand(conn: FtpConnection, command: string, work:
       channel = await openDataChannel(conn, strategy);
       const reply = await transferOnce(conn, channel, command, work, () => (started = true));
       if (workingStrategy.get(conn.label) !== strategy) conn.log(`data connections: ${strategy} works`);
+      lastUsedStrategy.set(conn.label, strategy);
       // Only auto mode learns: an explicit mode says nothing about what auto should try first.
       if ((conn.settings.dataMode ?? 'auto') === 'auto') workingStrategy.set(conn.label, strategy);
       return reply;

@@ -5,10 +5,16 @@ import { parsePasswordHash } from './password';
 import { ALL_PERMISSIONS, checkPermissionLetters } from './permissions';
 import { defaultTunables, formatTunableValue, isTunableKey, parseTunableValue, TunableKey, TUNABLES, Tunables } from './tunables';
 
+/** What a problem is about, so editors can offer a fix for it. */
+export type ConfigProblemKind = 'syntax' | 'unknown-key' | 'duplicate' | 'value' | 'user' | 'range';
+
 /** One problem found in a config file, with its 1-based line number. */
 export interface ConfigProblem {
   line: number;
   message: string;
+  /** 0-based [start, end) columns of the part at fault (key or value); absent means the whole line. */
+  columns?: [number, number];
+  kind?: ConfigProblemKind;
 }
 
 /** Thrown when a config has problems; its message lists every one as `file:line: message`. */
@@ -36,6 +42,9 @@ export interface ConfigLine {
   line: number;
   key: string;
   value: string;
+  /** 0-based columns where the key and the value start in the raw line (for editor ranges). */
+  keyColumn: number;
+  valueColumn: number;
 }
 
 /** Splits mini_ftpd.conf text into key/value lines; lines without `=` are reported as problems. */
@@ -45,11 +54,14 @@ export function splitConfigLines(text: string, problems: ConfigProblem[]): Confi
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const eq = trimmed.indexOf('=');
+    const keyColumn = raw.length - raw.trimStart().length;
     if (eq < 0) {
-      problems.push({ line: index + 1, message: `expected "key = value", got "${trimmed}"` });
+      problems.push({ line: index + 1, message: `expected "key = value", got "${trimmed}"`, columns: [keyColumn, keyColumn + trimmed.length], kind: 'syntax' });
       return;
     }
-    out.push({ line: index + 1, key: trimmed.slice(0, eq).trim(), value: trimmed.slice(eq + 1).trim() });
+    const afterEq = trimmed.slice(eq + 1);
+    const valueColumn = keyColumn + eq + 1 + (afterEq.length - afterEq.trimStart().length);
+    out.push({ line: index + 1, key: trimmed.slice(0, eq).trim(), value: afterEq.trim(), keyColumn, valueColumn });
   });
   return out;
 }
@@ -80,23 +92,25 @@ export function parseConfig(text: string, baseDir = process.cwd()): ParsedConfig
   const tunables = defaultTunables() as Record<TunableKey, unknown>;
   const users: UserAccount[] = [];
   const setKeys = new Map<TunableKey, number>();
-  for (const { line, key, value } of splitConfigLines(text, problems)) {
+  for (const { line, key, value, keyColumn, valueColumn } of splitConfigLines(text, problems)) {
+    const keyColumns: [number, number] = [keyColumn, keyColumn + key.length];
+    const valueColumns: [number, number] = [valueColumn, valueColumn + value.length];
     if (key === 'user') {
       const parsed = parseUserLine(value, baseDir);
-      if ('error' in parsed) problems.push({ line, message: parsed.error });
-      else if (users.some((u) => u.name === parsed.name)) problems.push({ line, message: `user ${parsed.name} is defined twice` });
+      if ('error' in parsed) problems.push({ line, message: parsed.error, columns: valueColumns, kind: 'user' });
+      else if (users.some((u) => u.name === parsed.name)) problems.push({ line, message: `user ${parsed.name} is defined twice`, columns: valueColumns, kind: 'duplicate' });
       else users.push(parsed);
       continue;
     }
     if (!isTunableKey(key)) {
-      problems.push({ line, message: `unknown key "${key}"` });
+      problems.push({ line, message: `unknown key "${key}"`, columns: keyColumns, kind: 'unknown-key' });
       continue;
     }
     const previous = setKeys.get(key);
-    if (previous !== undefined) problems.push({ line, message: `${key} is already set on line ${previous}` });
+    if (previous !== undefined) problems.push({ line, message: `${key} is already set on line ${previous}`, columns: keyColumns, kind: 'duplicate' });
     const parsed = parseTunableValue(key, value);
     if ('error' in parsed) {
-      problems.push({ line, message: parsed.error });
+      problems.push({ line, message: parsed.error, columns: valueColumns, kind: 'value' });
       continue;
     }
     tunables[key] = parsed.value;
@@ -104,7 +118,7 @@ export function parseConfig(text: string, baseDir = process.cwd()): ParsedConfig
   }
   const result = tunables as Tunables;
   const pasvProblem = checkPassivePortRange(result);
-  if (pasvProblem) problems.push({ line: setKeys.get('pasv_max_port') ?? setKeys.get('pasv_min_port') ?? 0, message: pasvProblem });
+  if (pasvProblem) problems.push({ line: setKeys.get('pasv_max_port') ?? setKeys.get('pasv_min_port') ?? 0, message: pasvProblem, kind: 'range' });
   return { tunables: result, users, problems, setKeys };
 }
 

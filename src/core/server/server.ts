@@ -165,9 +165,11 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const where = `${tunables.listen_address}:${tunables.listen_port}`;
-    if (e.code === 'EADDRINUSE') throw new Error(`Cannot listen on ${where}: the port is already in use. Choose another with listen_port / --port.`);
-    if (e.code === 'EACCES') throw new Error(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Use a port above 1023.`);
-    if (e.code === 'EADDRNOTAVAIL') throw new Error(`Cannot listen on ${where}: no such local address. Check listen_address.`);
+    // The errno code and syscall stay on the error so callers (the editor) can phrase their own fix.
+    const fail = (text: string) => Object.assign(new Error(text), { code: e.code, syscall: 'listen' });
+    if (e.code === 'EADDRINUSE') throw fail(`Cannot listen on ${where}: the port is already in use. Choose another with listen_port / --port.`);
+    if (e.code === 'EACCES') throw fail(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Use a port above 1023.`);
+    if (e.code === 'EADDRNOTAVAIL') throw fail(`Cannot listen on ${where}: no such local address. Check listen_address.`);
     throw err;
   }
   return server;

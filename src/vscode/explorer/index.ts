@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import { ChmodCommand } from './chmod-command';
+import { FileCommands } from './file-commands';
+import { FerryFileSystemProvider, registerFileSystemProvider } from './file-system-provider';
+import { toFsProblem } from './model/fs-problem';
+import { tagged } from './model/log';
+import { RemoteFs } from './model/remote-fs';
+import { SiteClients } from './model/site-clients';
+import { TransferJob } from './model/transfer-job';
+import { Node } from './nodes';
+import { SiteCommands } from './site-commands';
+import { SitesTree } from './sites-tree';
+import { SiteStore } from './site-store';
+import { Targets } from './targets';
+import { TransferCommands } from './transfer-commands';
+import { Transfers } from './transfers';
+import { SitesDragAndDrop } from './tree-drag-drop';
+
+/** Registers a command whose failures are logged and shown (never an unhandled rejection). */
+function command(log: vscode.LogOutputChannel, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: never[]) => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      const message = toFsProblem(err).message;
+      log.error(`[command] ${id}: ${message}`);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  });
+}
+
+/** Closes the connections of sites whose settings changed or that were removed, so the next use picks up the new settings. */
+function watchSiteChanges(store: SiteStore, clients: SiteClients, fs: RemoteFs): vscode.Disposable {
+  const snapshot = () => new Map(store.sites().map((site) => [site.id, JSON.stringify(site)]));
+  let known = snapshot();
+  return store.onDidChange(() => {
+    const now = snapshot();
+    for (const [id, json] of known) {
+      if (now.get(id) === json) continue;
+      clients.disconnect(id);
+      fs.forget(id);
+    }
+    known = now;
+  });
+}
+
+/**
+ * The remote explorer: saved sites, the Sites view, the `ferry:` file system, transfers and
+ * their commands. Everything it creates is registered on `context.subscriptions`.
+ */
+export function registerExplorer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const store = new SiteStore(context.secrets, tagged(log, 'sites'));
+  const clients = new SiteClients((siteId) => store.connectionSettings(siteId, (line) => log.debug(`[ftp ${siteId}] ${line}`)));
+  const fsLog = tagged(log, 'fs');
+  const fs = new RemoteFs(clients, () => 1000 * vscode.workspace.getConfiguration('ferry.explorer').get<number>('cacheSeconds', 5), (line) => fsLog.info(line));
+  const provider = new FerryFileSystemProvider(fs, fsLog);
+  const tree = new SitesTree(store, clients, fs);
+  const selection: { view?: vscode.TreeView<Node> } = {};
+  const selected = () => selection.view?.selection ?? [];
+  const targets = new Targets(tree, fs, selected);
+  const afterTransfer = (job: TransferJob) => {
+    if (job.direction === 'upload') for (const item of job.items) fs.changedElsewhere({ siteId: job.siteId, path: item.remote }, item.folder ? 'created' : 'changed');
+  };
+  const transfers = new Transfers(clients, tagged(log, 'transfer'), afterTransfer);
+  const transferCommands = new TransferCommands(targets, fs, transfers);
+  const view = vscode.window.createTreeView('ferry.sites', {
+    treeDataProvider: tree,
+    dragAndDropController: new SitesDragAndDrop(targets, transferCommands, tagged(log, 'dnd')),
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  selection.view = view;
+  const sites = new SiteCommands(store, clients, fs, tagged(log, 'sites'), selected);
+  const files = new FileCommands(targets, fs, tree, store);
+  const chmod = new ChmodCommand(targets, fs);
+
+  const handlers: Record<string, (...args: never[]) => unknown> = {
+    'ferry.addSite': (fields?: Record<string, unknown>) => sites.add(fields),
+    'ferry.editSite': (arg?: unknown) => sites.edit(arg),
+    'ferry.duplicateSite': (arg?: unknown) => sites.duplicate(arg),
+    'ferry.removeSite': (arg?: unknown) => sites.remove(arg),
+    'ferry.testConnection': (arg?: unknown) => sites.test(arg),
+    'ferry.connect': (arg?: unknown) => sites.connect(arg),
+    'ferry.disconnect': (arg?: unknown) => sites.disconnect(arg),
+    'ferry.importFileZilla': (file?: vscode.Uri) => sites.importFileZilla(file),
+    'ferry.importSftpJson': (file?: vscode.Uri) => sites.importSftpJson(file),
+    'ferry.refresh': (arg?: unknown) => files.refresh(arg),
+    'ferry.openFile': (arg?: unknown, all?: unknown) => files.open(arg, all),
+    'ferry.newFile': (arg?: unknown, all?: unknown, name?: string) => files.newFile(arg, all, name),
+    'ferry.newFolder': (arg?: unknown, all?: unknown, name?: string) => files.newFolder(arg, all, name),
+    'ferry.rename': (arg?: unknown, all?: unknown, name?: string) => files.rename(arg, all, name),
+    'ferry.delete': (arg?: unknown, all?: unknown) => files.delete(arg, all),
+    'ferry.copyRemoteUrl': (arg?: unknown, all?: unknown) => files.copyUrl(arg, all),
+    'ferry.copyRemotePath': (arg?: unknown, all?: unknown) => files.copyPath(arg, all),
+    'ferry.openAsWorkspaceFolder': (arg?: unknown) => files.openAsWorkspaceFolder(arg),
+    'ferry.chmod': (arg?: unknown, all?: unknown, mode?: number | string) => chmod.run(arg, all, mode),
+    'ferry.download': (arg?: unknown, all?: unknown, to?: vscode.Uri) => transferCommands.download(arg, all, to),
+    'ferry.uploadFiles': (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => transferCommands.pickAndUpload('files', arg, all, from),
+    'ferry.uploadFolder': (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => transferCommands.pickAndUpload('folder', arg, all, from),
+    'ferry.resumeTransfers': (which?: unknown) => transferCommands.resume(which),
+  };
+
+  context.subscriptions.push(
+    store,
+    provider,
+    registerFileSystemProvider(provider),
+    tree,
+    view,
+    transfers,
+    watchSiteChanges(store, clients, fs),
+    { dispose: () => clients.dispose() },
+    ...Object.entries(handlers).map(([id, handler]) => command(log, id, handler)),
+  );
+  log.info('[explorer] ready');
+}

@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import { formatMode, octalMode } from './model/chmod';
+import { toFsProblem } from './model/fs-problem';
+import { formatBytes } from './model/progress';
+import { ListedEntry, RemoteFs } from './model/remote-fs';
+import { SiteClients, SiteState } from './model/site-clients';
+import { remoteUrl, SiteConfig } from './model/site-config';
+import { parentPath, RemoteLocation, resolveRemotePath } from './model/site-uri';
+import { uriOf } from './file-system-provider';
+import { compareEntries, EntryNode, isContainer, MessageNode, Node, nodeId, SiteNode } from './nodes';
+import { SiteStore } from './site-store';
+
+const STATE_ICONS: Record<SiteState['status'], vscode.ThemeIcon> = {
+  disconnected: new vscode.ThemeIcon('vm-outline'),
+  connecting: new vscode.ThemeIcon('loading~spin'),
+  connected: new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('vm', new vscode.ThemeColor('errorForeground')),
+};
+
+/**
+ * The "Sites" view: saved sites, then their folders and files, listed lazily through the
+ * site's connection pool and the shared listing cache. Node objects are kept by id so a
+ * folder can be refreshed on its own.
+ */
+export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, Node>();
+  /** The folder each expanded site shows at its top. */
+  private readonly rootPaths = new Map<string, string>();
+  private readonly subscriptions: (() => void)[] = [];
+
+  constructor(
+    private readonly store: SiteStore,
+    private readonly clients: SiteClients,
+    private readonly fs: RemoteFs,
+  ) {
+    this.subscriptions.push(
+      clients.onDidChangeState((siteId) => this.changed.fire(this.nodes.get(`site:${siteId}`))),
+      fs.onDidChange((changes) =>
+        changes.forEach((c) => {
+          if (c.kind === 'deleted') this.forgetNodes(c.location);
+          this.refreshFolder({ siteId: c.location.siteId, path: parentPath(c.location.path) }, false);
+        }),
+      ),
+    );
+    const storeChanged = store.onDidChange(() => this.changed.fire(undefined));
+    this.subscriptions.push(() => storeChanged.dispose());
+  }
+
+  /** The folder a site's tree (and its workspace folder) starts in: its remote folder, else the login directory. */
+  async rootOf(siteId: string): Promise<RemoteLocation> {
+    const { home } = await this.clients.connected(siteId);
+    return { siteId, path: resolveRemotePath(home, this.store.get(siteId)?.remotePath) };
+  }
+
+  /** Keeps one object per id (VS Code refreshes a subtree by the element object it was given). */
+  private keep<T extends Node>(node: T): T {
+    const id = nodeId(node);
+    const known = this.nodes.get(id);
+    if (known) return Object.assign(known, node);
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  /** Drops the nodes of a deleted path and everything below it. */
+  private forgetNodes(location: RemoteLocation): void {
+    const prefix = `entry:${location.siteId}:${location.path}`;
+    for (const id of [...this.nodes.keys()]) if (id === prefix || id.startsWith(`${prefix}/`)) this.nodes.delete(id);
+  }
+
+  /** Re-lists a folder and redraws it if it is shown; `invalidate` false when the cache was already updated. */
+  refreshFolder(location: RemoteLocation, invalidate = true): void {
+    if (invalidate) this.fs.invalidate(location);
+    const shown = this.rootPaths.get(location.siteId) === location.path ? this.nodes.get(`site:${location.siteId}`) : this.nodes.get(`entry:${location.siteId}:${location.path}`);
+    if (shown) this.changed.fire(shown);
+  }
+
+  /** Forgets a site's listings and redraws it from the top. */
+  refreshSite(siteId: string): void {
+    this.fs.forget(siteId);
+    this.changed.fire(this.nodes.get(`site:${siteId}`));
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) return this.store.sites().map((site) => this.keep<SiteNode>({ kind: 'site', site }));
+    if (!isContainer(node)) return [];
+    const siteId = node.kind === 'site' ? node.site.id : node.location.siteId;
+    try {
+      const location = node.kind === 'site' ? await this.rootOf(siteId) : node.location;
+      if (node.kind === 'site') this.rootPaths.set(siteId, location.path);
+      const entries = (await this.fs.list(location)).sort(compareEntries);
+      return entries.map((entry) => this.keep<EntryNode>({ kind: 'entry', location: { siteId, path: entry.path }, entry }));
+    } catch (err) {
+      return [this.keep<MessageNode>({ kind: 'message', text: toFsProblem(err).message, parentId: nodeId(node) })];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'site') return this.siteItem(node.site);
+    if (node.kind === 'message') {
+      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      item.tooltip = node.text;
+      item.id = nodeId(node);
+      return item;
+    }
+    return this.entryItem(node);
+  }
+
+  private siteItem(site: SiteConfig): vscode.TreeItem {
+    const state = this.clients.state(site.id);
+    const item = new vscode.TreeItem(site.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `site:${site.id}`;
+    item.iconPath = STATE_ICONS[state.status];
+    item.contextValue = state.status === 'connected' || state.status === 'connecting' ? 'ferry.site.connected' : 'ferry.site.disconnected';
+    item.description = {
+      disconnected: '',
+      connecting: vscode.l10n.t('connecting…'),
+      connected: vscode.l10n.t('connected'),
+      failed: vscode.l10n.t('connection failed'),
+    }[state.status];
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendText(remoteUrl(site, site.remotePath ?? ''));
+    tooltip.appendMarkdown('\n\n');
+    tooltip.appendText(vscode.l10n.t('TLS: {0} · data connections: {1}', site.tls, site.dataMode));
+    if (state.status === 'failed') tooltip.appendMarkdown('\n\n').appendText(state.message);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  private entryItem(node: EntryNode): vscode.TreeItem {
+    const { entry } = node;
+    const container = isContainer(node);
+    const item = new vscode.TreeItem(uriOf(node.location), container ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = nodeId(node);
+    item.label = entry.name;
+    item.contextValue = container ? 'ferry.folder' : 'ferry.file';
+    const modified = entry.modifiedAt?.toLocaleString(vscode.env.language);
+    item.description = [container ? undefined : formatBytes(entry.size), modified].filter(Boolean).join(' · ');
+    item.tooltip = this.entryTooltip(entry, modified);
+    if (!container) item.command = { command: 'ferry.openFile', title: vscode.l10n.t('Open'), arguments: [node] };
+    return item;
+  }
+
+  private entryTooltip(entry: ListedEntry, modified: string | undefined): vscode.MarkdownString {
+    const lines = [entry.path];
+    if (entry.type !== 'directory') lines.push(vscode.l10n.t('Size: {0} ({1} bytes)', formatBytes(entry.size), entry.size));
+    if (modified) lines.push(vscode.l10n.t('Modified: {0}', modified));
+    if (entry.mode !== undefined) lines.push(vscode.l10n.t('Permissions: {0} ({1})', formatMode(entry.mode), octalMode(entry.mode)));
+    if (entry.target) lines.push(vscode.l10n.t('Link to: {0}', entry.target));
+    const tooltip = new vscode.MarkdownString();
+    lines.forEach((line, i) => tooltip.appendText(line).appendMarkdown(i + 1 < lines.length ? '\n\n' : ''));
+    return tooltip;
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((unsubscribe) => unsubscribe());
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { configFilePath } from './launch-inputs';
+import { ServerController } from './server-controller';
+import { SERVER_SECTION } from './settings-schema';
+
+/**
+ * Offers a restart when the running server's settings or mini_ftpd.conf change. Changes are
+ * compared with what the server started with, so saving an unchanged file prompts nothing,
+ * and at most one prompt is open at a time.
+ */
+export function watchServerConfiguration(controller: ServerController, restart: () => Promise<unknown>): vscode.Disposable {
+  let prompting = false;
+  const check = async () => {
+    if (prompting || controller.busy || !(await controller.configurationChanged()) || controller.busy) return;
+    prompting = true;
+    const restartNow = vscode.l10n.t('Restart Server');
+    try {
+      const picked = await vscode.window.showInformationMessage(vscode.l10n.t('The FTP server configuration changed. Restart the server to apply it?'), restartNow);
+      if (picked === restartNow) await restart();
+    } finally {
+      prompting = false;
+    }
+  };
+  // One watcher on the running server's config file, replaced when the server (or its folder) changes.
+  let watched: { file: string; watcher: vscode.FileSystemWatcher } | undefined;
+  const follow = () => {
+    const folder = controller.running?.folder;
+    const file = folder ? configFilePath(folder) : undefined;
+    if (watched?.file === file) return;
+    watched?.watcher.dispose();
+    watched = undefined;
+    if (!file) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    for (const event of [watcher.onDidChange, watcher.onDidCreate, watcher.onDidDelete]) event(() => void check());
+    watched = { file, watcher };
+  };
+  return vscode.Disposable.from(
+    controller.onDidChange(follow),
+    { dispose: () => watched?.watcher.dispose() },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      const folder = controller.running?.folder;
+      if (folder && e.affectsConfiguration(SERVER_SECTION, folder.uri)) void check();
+    }),
+  );
+}

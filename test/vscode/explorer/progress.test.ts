@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { BatchProgress, formatBytes } from '../../../src/vscode/explorer/model/progress';
+import { waitForReconnect } from '../../../src/vscode/explorer/model/reconnect';
+
+describe('explorer: transfer progress', () => {
+  it('adds up the parts of a batch and measures the rate', () => {
+    let now = 0;
+    const batch = new BatchProgress(() => now);
+    batch.update(0, 0, 1000);
+    const first = batch.update(1, 0, 3000);
+    assert.deepEqual(first, { bytes: 0, totalBytes: 4000, rate: 0, fraction: 0 });
+    now = 1000;
+    batch.update(0, 1000, 1000);
+    now = 2000;
+    const later = batch.update(1, 1000, 3000);
+    assert.equal(later.bytes, 2000);
+    assert.equal(later.fraction, 0.5);
+    assert.equal(later.rate, 1000, '2000 bytes in 2 s');
+  });
+
+  it('never reports more total than done, nor an unknown fraction as a number', () => {
+    const batch = new BatchProgress(() => 0);
+    assert.equal(batch.update(0, 10, 0).totalBytes, 10);
+    assert.equal(new BatchProgress(() => 0).snapshot().fraction, undefined);
+  });
+
+  it('formats sizes as VS Code shows them', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(10 * 1024 * 1024), '10 MB');
+    assert.equal(formatBytes(5 * 1024 ** 4), '5.0 TB');
+  });
+});
+
+describe('explorer: waiting for a site to come back', () => {
+  it('tries until the probe works', async () => {
+    let calls = 0;
+    const ok = await waitForReconnect(async () => {
+      if (++calls < 3) throw new Error('down');
+    }, { attempts: 5, delayMs: 1 });
+    assert.deepEqual([ok, calls], [true, 3]);
+  });
+
+  it('gives up after the attempts, or at once when aborted', async () => {
+    let calls = 0;
+    const fail = async () => {
+      calls++;
+      throw new Error('down');
+    };
+    assert.equal(await waitForReconnect(fail, { attempts: 3, delayMs: 1 }), false);
+    assert.equal(calls, 3);
+    const abort = new AbortController();
+    abort.abort();
+    assert.equal(await waitForReconnect(fail, { attempts: 3, delayMs: 1, signal: abort.signal }), false);
+    assert.equal(calls, 3);
+  });
+});

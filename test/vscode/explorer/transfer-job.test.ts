@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BatchSnapshot } from '../../../src/vscode/explorer/model/progress';
+import { SiteClients } from '../../../src/vscode/explorer/model/site-clients';
+import { runTransferJob, TransferJob, withLocalSizes } from '../../../src/vscode/explorer/model/transfer-job';
+import { startTestServer, tempDir, TestServer } from '../../helpers/ferry-server';
+import { explorerModel, loopbackSite } from './remote-fixture';
+
+const SIZE = 600_000;
+
+/** Runs a job and aborts it once `cutAt` bytes have arrived; resolves the error it ended with. */
+async function cut(clients: SiteClients, job: TransferJob, cutAt: number): Promise<Error> {
+  const { client } = await clients.connected(job.siteId);
+  const abort = new AbortController();
+  const onProgress = (s: BatchSnapshot) => s.bytes >= cutAt && abort.abort();
+  return runTransferJob(client, job, { signal: abort.signal, onProgress }).then(
+    () => assert.fail('the transfer should have been cut'),
+    (err: Error) => err,
+  );
+}
+
+describe('explorer: transfer jobs (cut and resumed) on Ferry\'s server', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let clients: SiteClients;
+  let local: string;
+  const ends: { command: string; bytes: number }[] = [];
+
+  before(async () => {
+    // Slow enough to cut mid-way, fast enough for a quick test.
+    server = await startTestServer({ tunables: { max_download_rate: 400_000, max_upload_rate: 400_000 } });
+    server.server.on('transfer-end', (t) => ends.push({ command: t.command, bytes: t.bytes }));
+    ({ clients } = explorerModel({ ferry: loopbackSite(server.port, { maxConnections: 1 }) }));
+    local = tempDir('ferry-explorer-local-');
+  });
+  after(async () => {
+    clients.dispose();
+    await server.stop();
+    rmSync(local, { recursive: true, force: true });
+  });
+  beforeEach(() => (ends.length = 0));
+
+  it('resumes a cut download where it stopped', async () => {
+    const content = randomBytes(SIZE);
+    writeFileSync(path.join(server.root, 'big.bin'), content);
+    const job: TransferJob = { direction: 'download', siteId: 'ferry', items: [{ local: path.join(local, 'big.bin'), remote: '/big.bin', folder: false, size: SIZE }] };
+    const err = await cut(clients, job, 150_000);
+    assert.match(err.name, /CancelledError/);
+    const partial = statSync(path.join(local, 'big.bin')).size;
+    assert.ok(partial > 0 && partial < SIZE, `a partial file stays for the resume (${partial} bytes)`);
+    const snapshots: BatchSnapshot[] = [];
+    const { client } = await clients.connected('ferry');
+    assert.deepEqual(await runTransferJob(client, job, { resume: true, onProgress: (s) => snapshots.push(s) }), { files: 1, bytes: SIZE });
+    assert.ok(readFileSync(path.join(local, 'big.bin')).equals(content));
+    const resumed = ends.filter((e) => e.command.startsWith('RETR')).pop()!;
+    assert.equal(resumed.bytes, SIZE - partial, 'only the missing tail was sent');
+    assert.ok(snapshots.find((s) => s.bytes > 0)!.bytes >= partial, 'progress counts the resumed prefix');
+    assert.deepEqual([snapshots.at(-1)!.bytes, snapshots.at(-1)!.totalBytes], [SIZE, SIZE]);
+  });
+
+  it('resumes a cut upload where it stopped', async () => {
+    const content = randomBytes(SIZE);
+    writeFileSync(path.join(local, 'up.bin'), content);
+    const job: TransferJob = { direction: 'upload', siteId: 'ferry', items: await withLocalSizes([{ local: path.join(local, 'up.bin'), remote: '/up.bin', folder: false }]) };
+    assert.equal(job.items[0].size, SIZE);
+    await cut(clients, job, 150_000);
+    const { client } = await clients.connected('ferry');
+    // The server trims the file to what arrived once it notices the cut.
+    let partial = 0;
+    for (let i = 0; i < 50 && (partial = (await client.stat('/up.bin'))?.size ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(partial > 0 && partial < SIZE, `a partial upload stays on the server (${partial} bytes)`);
+    ends.length = 0;
+    await runTransferJob(client, job, { resume: true });
+    assert.ok(readFileSync(path.join(server.root, 'up.bin')).equals(content));
+    assert.equal(ends.filter((e) => e.command.startsWith('STOR')).pop()!.bytes, SIZE - partial);
+  });
+
+  it('moves folders both ways with one aggregated progress', async () => {
+    const tree = path.join(local, 'site');
+    mkdirSync(path.join(tree, 'css'), { recursive: true });
+    writeFileSync(path.join(tree, 'index.html'), '<h1>hi</h1>');
+    writeFileSync(path.join(tree, 'css', 'a.css'), 'body{}');
+    writeFileSync(path.join(tree, 'css', 'b.css'), 'p{}');
+    const { client } = await clients.connected('ferry');
+    const up: BatchSnapshot[] = [];
+    const items = await withLocalSizes([{ local: tree, remote: '/site', folder: true }]);
+    assert.deepEqual(await runTransferJob(client, { direction: 'upload', siteId: 'ferry', items }, { onProgress: (s) => up.push(s) }), { files: 3, bytes: 20 });
+    assert.equal(readFileSync(path.join(server.root, 'site', 'css', 'b.css'), 'utf8'), 'p{}');
+    assert.deepEqual([up.at(-1)!.bytes, up.at(-1)!.totalBytes], [20, 20]);
+    const back = path.join(local, 'back');
+    const down = await runTransferJob(client, { direction: 'download', siteId: 'ferry', items: [{ local: back, remote: '/site', folder: true }] });
+    assert.deepEqual(down, { files: 3, bytes: 20 });
+    assert.equal(readFileSync(path.join(back, 'css', 'a.css'), 'utf8'), 'body{}');
+  });
+});

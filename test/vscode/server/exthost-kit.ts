@@ -1,0 +1,123 @@
+/**
+ * Helpers for the Serve and config-language suites that run inside the extension host
+ * (test/vscode/suite/server*.exthost.ts, config-language.exthost.ts). Every wait is bounded.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as net from 'node:net';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'ferry-dev.ferry';
+
+/** The window's one workspace folder (the harness opens an empty, private folder). */
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the workbench has a workspace folder');
+  return folder;
+}
+
+/** Polls `probe` until it returns something other than undefined; fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One notification the extension showed. */
+export interface ShownMessage {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+  items: string[];
+}
+
+/**
+ * Replaces the window's show*Message functions for the duration of a test: every message is
+ * recorded, and `answer` decides which button (if any) the "user" clicks. Toasts are not
+ * rendered in the test workbench, so this is how a suite sees and answers them.
+ */
+export class MessageRecorder {
+  readonly shown: ShownMessage[] = [];
+  private readonly answers: { match: RegExp; item: string }[] = [];
+  private readonly originals = {
+    info: vscode.window.showInformationMessage,
+    warning: vscode.window.showWarningMessage,
+    error: vscode.window.showErrorMessage,
+  };
+
+  constructor() {
+    const record = (level: ShownMessage['level']) => (text: string, ...rest: unknown[]) => {
+      const items = rest.filter((r): r is string => typeof r === 'string');
+      this.shown.push({ level, text, items });
+      const answer = this.answers.find((a) => a.match.test(text) && items.includes(a.item));
+      return Promise.resolve(answer?.item);
+    };
+    const window = vscode.window as unknown as Record<string, unknown>;
+    window.showInformationMessage = record('info');
+    window.showWarningMessage = record('warning');
+    window.showErrorMessage = record('error');
+  }
+
+  /** From now on, a message matching `match` is answered with its button `item`. */
+  answer(match: RegExp, item: string): void {
+    this.answers.push({ match, item });
+  }
+
+  /** The messages matching `match`. */
+  matching(match: RegExp): ShownMessage[] {
+    return this.shown.filter((m) => match.test(m.text));
+  }
+
+  /** Waits until `count` messages match, and returns the last. */
+  waitFor(match: RegExp, count = 1, timeoutMs?: number): Promise<ShownMessage> {
+    return eventually(`message ${match} (#${count}; shown: ${JSON.stringify(this.shown.map((m) => m.text))})`, () => this.matching(match)[count - 1], timeoutMs);
+  }
+
+  restore(): void {
+    const window = vscode.window as unknown as Record<string, unknown>;
+    window.showInformationMessage = this.originals.info;
+    window.showWarningMessage = this.originals.warning;
+    window.showErrorMessage = this.originals.error;
+  }
+}
+
+/** Sets (or with undefined clears) a `ferry.server.*` setting for the workspace. */
+export async function setServerSetting(name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('ferry.server', workspaceFolder().uri).update(name, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** True when nothing accepts connections on 127.0.0.1:port. */
+export function portRefuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+/** Runs curl with a hard time limit; resolves with its exit code and output. */
+export function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('curl', ['-sS', '--max-time', '15', ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

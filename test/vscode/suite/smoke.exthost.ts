@@ -1,0 +1,51 @@
+/**
+ * Harness smoke test, run inside the extension host: the extension under test is this checkout, it activates,
+ * and its "Ferry" log output channel reaches the workbench.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'ferry-dev.ferry';
+/** This file runs from out/test/vscode/suite/; the project root is four levels up. */
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('harness smoke (extension host)', () => {
+  it('runs in a Node extension host with the VS Code API', () => {
+    assert.match(process.version, /^v\d+\./);
+    assert.equal(typeof vscode.version, 'string');
+    assert.equal(typeof vscode.commands.executeCommand, 'function');
+  });
+
+  it(`finds ${EXTENSION_ID} loaded from this checkout`, () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not among ${vscode.extensions.all.length} extensions`);
+    assert.equal(path.resolve(extension.extensionUri.fsPath), ROOT);
+    assert.equal(extension.packageJSON.name, 'ferry');
+  });
+
+  it('activates without throwing', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('creates the "Ferry" log output channel', async () => {
+    // Every output channel gets a "show" command in the workbench; a log channel's id is <extension id>.<name>.log.
+    const command = await eventually('the Ferry output channel', async () => {
+      const commands = await vscode.commands.getCommands(false);
+      return commands.find((c) => c.startsWith(`workbench.action.output.show.${EXTENSION_ID}.`) && /\.Ferry(\.log)?$/.test(c));
+    });
+    await vscode.commands.executeCommand(command);
+  });
+});
