@@ -32,6 +32,8 @@ const DECOY_HASH = { N: 1 << 15, r: 8, p: 1, salt: Buffer.alloc(16), key: Buffer
 export class Authorizer {
   private readonly accounts = new Map<string, UserAccount>();
   private readonly cache = new VerifiedPasswordCache();
+  /** Verifications running now, by account and password fingerprint. */
+  private readonly verifying = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: AuthorizerOptions) {
     for (const account of options.users) this.accounts.set(account.name, account);
@@ -54,9 +56,28 @@ export class Authorizer {
       return undefined;
     }
     const cacheKey = `${account.name}\0${account.passwordHash}`;
-    let ok = this.cache.matches(cacheKey, password);
-    if (!ok && (ok = await verifyPassword(password, hash))) this.cache.remember(cacheKey, password);
+    const ok = this.cache.matches(cacheKey, password) || (await this.verifyOnce(cacheKey, password, hash));
     if (!ok) return undefined;
     return { name: account.name, perms: account.perms, root: account.root ?? this.options.defaultRoot, anonymous: false };
+  }
+
+  /**
+   * One scrypt per (account, password) at a time: logins that arrive together (a client
+   * opening several connections at once) share it instead of each holding 32 MiB and a
+   * thread-pool thread for tens of milliseconds. Different passwords never share.
+   */
+  private verifyOnce(cacheKey: string, password: string, hash: NonNullable<ReturnType<typeof parsePasswordHash>>): Promise<boolean> {
+    const key = `${cacheKey}\0${this.cache.fingerprint(password)}`;
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = verifyPassword(password, hash)
+        .then((ok) => {
+          if (ok) this.cache.remember(cacheKey, password);
+          return ok;
+        })
+        .finally(() => this.verifying.delete(key));
+      this.verifying.set(key, pending);
+    }
+    return pending;
   }
 }

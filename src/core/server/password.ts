@@ -60,6 +60,11 @@ export class VerifiedPasswordCache {
     return createHmac('sha256', this.secret).update(password).digest();
   }
 
+  /** Keyed digest of a password, for in-memory lookups that must not hold the password itself. */
+  fingerprint(password: string): string {
+    return this.digest(password).toString('base64');
+  }
+
   /** True when `password` is the one that last verified for this (user, stored hash) pair. */
   matches(cacheKey: string, password: string): boolean {
     const known = this.entries.get(cacheKey);

@@ -29,7 +29,7 @@ async function retrieve(session: Session, arg: string): Promise<void> {
     path: target.virtual,
     direction: 'download',
     openingText: `Opening BINARY mode data connection for ${target.virtual} (${st.size - offset} bytes${offset ? ` from offset ${offset}` : ''}).`,
-    run: (socket, ctl) => sendFile(handle.fd, offset, socket, ctl),
+    run: (socket, ctl) => sendFile(handle.fd, offset, socket, ctl, st.size),
     cleanup: () => handle.close(),
   });
 }

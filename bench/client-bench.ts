@@ -1,0 +1,151 @@
+/**
+ * Client and FXP benchmarks (run by run.ts, or alone: node out/bench/client-bench.js):
+ *  - 1 GiB download and upload against vsftpd: Ferry's client vs curl vs basic-ftp's defaults,
+ *    passive and active (basic-ftp has no active mode);
+ *  - listing a 10 000-entry directory end to end;
+ *  - a 1 GiB FXP copy vsftpd -> Ferry's server vs the same copy relayed through the client,
+ *    against each server's own download rate measured in the same run.
+ * Each client runs in its own process; repetitions interleave the competitors.
+ */
+import { execFile } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { curl } from './curl';
+import { killAllServers, RunningServer, startFerry, startVsftpd } from './servers';
+import { emit, median, progress } from './stats';
+
+const MiB = 1 << 20;
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZE = QUICK ? 64 * MiB : 1 << 30;
+const REPS = Number(process.env.BENCH_REPS) || (QUICK ? 2 : 3);
+const LIST_ENTRIES = 10_000;
+const WORKER = path.join(__dirname, 'client-worker.js');
+
+interface WorkerResult {
+  ms: number;
+  cpu: number;
+  rss: number;
+  clientBytes?: number;
+  entries?: number;
+}
+
+function worker(op: string, args: object): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [WORKER, op, JSON.stringify(args)], { timeout: 600_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${op} failed: ${stderr.trim().split('\n').slice(-3).join(' | ') || err.message}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+    });
+  });
+}
+
+function site(server: RunningServer, dataMode: 'passive' | 'active') {
+  return { host: '127.0.0.1', port: server.port, user: server.user, password: server.pass, dataMode };
+}
+
+const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
+
+/** Median of a metric and the median of per-repetition ratios against a reference. */
+function report(metric: string, unit: string, byName: Map<string, number[]>, reference: string): void {
+  for (const [name, values] of byName) emit(`${metric}.${name}`, median(values), unit);
+  const ref = byName.get(reference) ?? [];
+  for (const [name, values] of byName) {
+    if (name === reference) continue;
+    emit(`${metric}_ratio.${name}_vs_${reference}`, median(values.map((v, i) => v / ref[i])), 'x');
+  }
+}
+
+export async function runClientBench(dir: string): Promise<void> {
+  const root = path.join(dir, 'client-root');
+  fs.mkdirSync(path.join(root, 'up-vsftpd'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'up-ferry'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'many'), { recursive: true });
+  const big = path.join(root, 'big.bin');
+  progress(`client: writing a ${SIZE / MiB} MiB file and ${LIST_ENTRIES} small ones`);
+  const fd = fs.openSync(big, 'w');
+  const chunk = Buffer.alloc(16 * MiB);
+  for (let done = 0; done < SIZE; done += chunk.length) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(chunk.length, SIZE - done));
+  fs.closeSync(fd);
+  for (let i = 0; i < LIST_ENTRIES; i++) fs.writeFileSync(path.join(root, 'many', `entry-${String(i).padStart(5, '0')} name.txt`), '');
+  const local = path.join(dir, 'client-local.bin');
+
+  const vsftpd = await startVsftpd(root, dir);
+  const ferry = await startFerry(root, ['allow_fxp=YES']);
+  try {
+    for (const mode of ['passive', 'active'] as const) {
+      const down = new Map<string, number[]>();
+      const up = new Map<string, number[]>();
+      const add = (m: Map<string, number[]>, name: string, value: number) => m.set(name, [...(m.get(name) ?? []), value]);
+      for (let rep = 0; rep < REPS; rep++) {
+        progress(`client ${mode} rep ${rep + 1}/${REPS}`);
+        const curlMode = mode === 'active' ? ['-P', '127.0.0.1'] : [];
+        const url = `ftp://127.0.0.1:${vsftpd.port}`;
+        const auth = ['-u', `${vsftpd.user}:${vsftpd.pass}`];
+        const c = await curl([...auth, ...curlMode, '-o', local, `${url}/big.bin`]);
+        add(down, 'curl', mbps(SIZE, c.transfers[0].total * 1000));
+        add(down, 'ferry', mbps(SIZE, (await worker('ferry-get', { site: site(vsftpd, mode), remote: 'big.bin', local })).ms));
+        if (mode === 'passive') add(down, 'basicftp', mbps(SIZE, (await worker('basicftp-get', { site: site(vsftpd, mode), remote: 'big.bin', local })).ms));
+        const cu = await curl([...auth, ...curlMode, '-T', big, `${url}/up-vsftpd/curl.bin`]);
+        add(up, 'curl', mbps(SIZE, cu.transfers[0].total * 1000));
+        add(up, 'ferry', mbps(SIZE, (await worker('ferry-put', { site: site(vsftpd, mode), remote: 'up-vsftpd/ferry.bin', local: big })).ms));
+        if (mode === 'passive') add(up, 'basicftp', mbps(SIZE, (await worker('basicftp-put', { site: site(vsftpd, mode), remote: 'up-vsftpd/basic.bin', local: big })).ms));
+        for (const f of ['curl.bin', 'ferry.bin', 'basic.bin']) fs.rmSync(path.join(root, 'up-vsftpd', f), { force: true });
+      }
+      report(`client_dl_${mode}_MBps`, 'MB/s', down, 'curl');
+      report(`client_ul_${mode}_MBps`, 'MB/s', up, 'curl');
+    }
+    for (const server of [vsftpd, ferry]) {
+      const times: number[] = [];
+      for (let rep = 0; rep < REPS; rep++) {
+        const r = await worker('ferry-list', { site: site(server, 'passive'), remote: 'many' });
+        if (r.entries !== LIST_ENTRIES) throw new Error(`listed ${r.entries} entries on ${server.name}, expected ${LIST_ENTRIES}`);
+        times.push(r.ms);
+      }
+      emit(`client_list10k_ms.${server.name}`, median(times), 'ms');
+    }
+
+    progress('fxp: server download rates, FXP and relay copies');
+    const rates = { vsftpd: [] as number[], ferry: [] as number[] };
+    const fxp: WorkerResult[] = [];
+    const relay: WorkerResult[] = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const server of [vsftpd, ferry]) {
+        const c = await curl(['-u', `${server.user}:${server.pass}`, '-o', '/dev/null', `ftp://127.0.0.1:${server.port}/big.bin`]);
+        rates[server.name as 'vsftpd' | 'ferry'].push(mbps(SIZE, c.transfers[0].total * 1000));
+      }
+      const args = { site: site(vsftpd, 'passive'), target: site(ferry, 'passive'), remote: 'big.bin', targetPath: 'up-ferry/fxp.bin' };
+      fxp.push(await worker('fxp', args));
+      fs.rmSync(path.join(root, 'up-ferry', 'fxp.bin'), { force: true });
+      relay.push(await worker('relay', { ...args, targetPath: 'up-ferry/relay.bin' }));
+      fs.rmSync(path.join(root, 'up-ferry', 'relay.bin'), { force: true });
+    }
+    const slower = rates.vsftpd.map((v, i) => Math.min(v, rates.ferry[i]));
+    emit('fxp_server_dl_MBps.vsftpd', median(rates.vsftpd), 'MB/s');
+    emit('fxp_server_dl_MBps.ferry', median(rates.ferry), 'MB/s');
+    emit('fxp_copy_MBps.fxp', median(fxp.map((r) => mbps(SIZE, r.ms))), 'MB/s');
+    emit('fxp_copy_MBps.relay', median(relay.map((r) => mbps(SIZE, r.ms))), 'MB/s');
+    emit('fxp_ratio.fxp_vs_slower_server_dl', median(fxp.map((r, i) => mbps(SIZE, r.ms) / slower[i])), 'x');
+    emit('fxp_client_payload_bytes.fxp', median(fxp.map((r) => r.clientBytes ?? NaN)), 'B', 0);
+    emit('fxp_client_payload_bytes.relay', median(relay.map((r) => r.clientBytes ?? NaN)), 'B', 0);
+    emit('fxp_client_cpu_s.fxp', median(fxp.map((r) => r.cpu)), 's', 3);
+    emit('fxp_client_cpu_s.relay', median(relay.map((r) => r.cpu)), 's', 3);
+    emit('fxp_client_cpu_ratio.fxp_vs_relay', median(fxp.map((r, i) => r.cpu / relay[i].cpu)), 'x', 3);
+  } finally {
+    await vsftpd.stop();
+    await ferry.stop();
+  }
+}
+
+if (require.main === module) {
+  const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'ferry-client-bench-'));
+  runClientBench(dir)
+    .catch((err) => {
+      console.error(err);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      killAllServers();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+}
