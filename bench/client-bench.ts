@@ -46,14 +46,23 @@ function site(server: RunningServer, dataMode: 'passive' | 'active') {
 
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
-/** Median of a metric and the median of per-repetition ratios against a reference. */
-function report(metric: string, unit: string, byName: Map<string, number[]>, reference: string): void {
+/** Target rows collected while measuring, printed at the end. */
+const targets: { label: string; wanted: string; value: number; ok: boolean; unit: string }[] = [];
+function target(label: string, wanted: string, value: number, ok: (v: number) => boolean, unit: string): void {
+  targets.push({ label, wanted, value, ok: Number.isFinite(value) && ok(value), unit });
+}
+
+/** Median of a metric and the median of per-repetition ratios against a reference; returns ratios by name. */
+function report(metric: string, unit: string, byName: Map<string, number[]>, reference: string): Map<string, number> {
+  const ratios = new Map<string, number>();
   for (const [name, values] of byName) emit(`${metric}.${name}`, median(values), unit);
   const ref = byName.get(reference) ?? [];
   for (const [name, values] of byName) {
     if (name === reference) continue;
-    emit(`${metric}_ratio.${name}_vs_${reference}`, median(values.map((v, i) => v / ref[i])), 'x');
+    ratios.set(name, median(values.map((v, i) => v / ref[i])));
+    emit(`${metric}_ratio.${name}_vs_${reference}`, ratios.get(name)!, 'x');
   }
+  return ratios;
 }
 
 export async function runClientBench(dir: string): Promise<void> {
@@ -92,8 +101,10 @@ export async function runClientBench(dir: string): Promise<void> {
         if (mode === 'passive') add(up, 'basicftp', mbps(SIZE, (await worker('basicftp-put', { site: site(vsftpd, mode), remote: 'up-vsftpd/basic.bin', local: big })).ms));
         for (const f of ['curl.bin', 'ferry.bin', 'basic.bin']) fs.rmSync(path.join(root, 'up-vsftpd', f), { force: true });
       }
-      report(`client_dl_${mode}_MBps`, 'MB/s', down, 'curl');
-      report(`client_ul_${mode}_MBps`, 'MB/s', up, 'curl');
+      const dl = report(`client_dl_${mode}_MBps`, 'MB/s', down, 'curl');
+      const ul = report(`client_ul_${mode}_MBps`, 'MB/s', up, 'curl');
+      target(`client download ${mode} vs curl`, '>= 0.80 x', dl.get('ferry')!, (v) => v >= 0.8, 'x');
+      target(`client upload ${mode} vs curl`, '>= 0.80 x', ul.get('ferry')!, (v) => v >= 0.8, 'x');
     }
     for (const server of [vsftpd, ferry]) {
       const times: number[] = [];
@@ -103,6 +114,7 @@ export async function runClientBench(dir: string): Promise<void> {
         times.push(r.ms);
       }
       emit(`client_list10k_ms.${server.name}`, median(times), 'ms');
+      target(`list 10 000 entries from ${server.name}, end to end`, '<= 300 ms', median(times), (v) => v <= 300, 'ms');
     }
 
     progress('fxp: server download rates, FXP and relay copies');
@@ -131,6 +143,12 @@ export async function runClientBench(dir: string): Promise<void> {
     emit('fxp_client_cpu_s.fxp', median(fxp.map((r) => r.cpu)), 's', 3);
     emit('fxp_client_cpu_s.relay', median(relay.map((r) => r.cpu)), 's', 3);
     emit('fxp_client_cpu_ratio.fxp_vs_relay', median(fxp.map((r, i) => r.cpu / relay[i].cpu)), 'x', 3);
+    target('FXP copy vs the slower server\'s download', '>= 0.90 x', median(fxp.map((r, i) => mbps(SIZE, r.ms) / slower[i])), (v) => v >= 0.9, 'x');
+    target('FXP client payload bytes', '0 B', median(fxp.map((r) => r.clientBytes ?? NaN)), (v) => v === 0, 'B');
+    target('FXP client CPU vs relay', '<= 0.10 x', median(fxp.map((r, i) => r.cpu / relay[i].cpu)), (v) => v <= 0.1, 'x');
+    console.log(`\n# client and FXP targets${QUICK ? ' (BENCH_QUICK: indicative only)' : ''}`);
+    for (const t of targets) console.log(`#   ${t.label.padEnd(48)}${t.wanted.padEnd(12)}${`${t.value.toFixed(t.unit === 'B' ? 0 : 2)} ${t.unit}`.padStart(12)}  ${t.ok ? 'MET' : 'NOT MET'}`);
+    emit('client_targets_met', targets.filter((t) => t.ok).length, `of ${targets.length}`, 0);
   } finally {
     await vsftpd.stop();
     await ferry.stop();

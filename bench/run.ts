@@ -11,7 +11,8 @@
  *   BENCH_REPS=N    repetitions of each throughput / small-file / login measurement
  *   BENCH_DIR=DIR   where the test files go (default: /dev/shm when it has room, else the OS temp dir)
  *   BENCH_ONLY=a,b  only these competitors (ferry is always included)
- *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate (default: all)
+ *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client (default: all; client = the
+ *                   client and FXP benchmarks of bench/client-bench.ts)
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,6 +23,7 @@ import { RawFtp } from './ftp-raw';
 import { descendants, memory } from './procstat';
 import { availability, killAllServers, RunningServer, startFerry, startFtpSrv, startPyftpdlib, startVsftpd } from './servers';
 import { emit, fmt, median, percentile, progress } from './stats';
+import { runClientBench } from './client-bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const MiB = 1 << 20;
@@ -39,7 +41,7 @@ const IDLE_SETTLE_MS = QUICK ? 6000 : 30_000;
 const RATE = 10_000_000;
 const RATE_SECONDS = QUICK ? 3 : 10;
 const COMPETITORS = ['vsftpd', 'ftpsrv', 'pyftpdlib'] as const;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client').split(','));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -424,6 +426,11 @@ async function main(): Promise<void> {
     }
 
     summary(names);
+    if (PHASES.has('client')) {
+      for (const s of servers) await s.stop();
+      console.log('\n# client (Ferry vs curl vs basic-ftp against vsftpd) and FXP (vsftpd -> Ferry) benchmarks');
+      await runClientBench(dir);
+    }
     console.log(`# bench finished in ${fmt((Date.now() - startedAt) / 1000, 0)} s`);
   } finally {
     for (const s of servers) await s.stop();

@@ -52,6 +52,8 @@ const READ_DEPTH = 3;
 const DOWNLOAD_BUDGET = 64 << 20;
 /** Upload bytes gathered before a writev (smaller batches still hot in the CPU cache did best). */
 const WRITE_BATCH = 256 * 1024;
+/** Bytes received never wait longer than this for their disk write. */
+const FLUSH_AFTER_MS = 250;
 /** Upload bytes held in memory at most (the socket pauses above this). */
 const MAX_BUFFERED_UPLOAD = 8 << 20;
 
@@ -131,7 +133,10 @@ class SocketWatch {
   private readonly onFailure: ((err: DataConnectionError) => void)[] = [];
   private readonly dispose: () => void;
 
-  constructor(socket: DataSocket, ctl: TransferControl) {
+  constructor(
+    private readonly socket: DataSocket,
+    private readonly ctl: TransferControl,
+  ) {
     const onAbort = () => this.fail(new DataConnectionError('Transfer aborted.'));
     const onTimeout = () => this.fail(new DataConnectionError(`Data connection stalled for ${Math.round(ctl.idleTimeoutMs / 1000)} s (idle_data_timeout).`));
     const onError = (err: Error) => this.fail(new DataConnectionError(`Data connection failed: ${err.message}.`));
@@ -148,6 +153,18 @@ class SocketWatch {
       socket.off('close', onClose);
     };
     if (ctl.signal.aborted) onAbort();
+  }
+
+  /**
+   * Suspends the idle watchdog while this side deliberately waits (a rate limit): the peer is
+   * not stalling then, and idle_data_timeout must not fire on a slow but configured rate.
+   */
+  holdIdle(): void {
+    if (this.ctl.idleTimeoutMs > 0) this.socket.setTimeout(0);
+  }
+
+  resumeIdle(): void {
+    if (this.ctl.idleTimeoutMs > 0) this.socket.setTimeout(this.ctl.idleTimeoutMs);
   }
 
   /** Registers a callback for the first failure (called at once if it already happened). */
@@ -247,11 +264,16 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
       const wait = takeFromAll(ctl.buckets, n);
       inFlight++;
       socket.write(n === buffer.length ? buffer : buffer.subarray(0, n), afterWrite(buffer, n));
-      if (wait > 0) await watch.guard(sleep(wait));
+      if (wait > 0) {
+        watch.holdIdle();
+        await watch.guard(sleep(wait));
+        watch.resumeIdle();
+      }
       if (last) break;
       readSize = Math.min(rateLimit, readCeiling(), readSize * 4);
     }
-    await watch.guard(new Promise<void>((resolve) => socket.end(resolve)));
+    // end()'s callback also reports a write that failed: that must not count as a complete transfer.
+    await watch.guard(new Promise<void>((resolve, reject) => socket.end((err?: Error | null) => (err ? reject(err) : resolve()))));
     return queued;
   } finally {
     activeDownloads--;
@@ -296,6 +318,7 @@ export function receiveFile(fd: number, start: number, socket: DataSocket, ctl: 
     let failure: Error | undefined;
     let throttled = false;
     let paused = false;
+    let flushTimer: NodeJS.Timeout | undefined;
 
     const pause = () => {
       if (!paused) {
@@ -316,6 +339,8 @@ export function receiveFile(fd: number, start: number, socket: DataSocket, ctl: 
       else if (ended) resolve(position - start);
     };
     const flush = () => {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
       if (writing || pendingBytes === 0) return finish();
       const batch = pending;
       pending = [];
@@ -352,18 +377,27 @@ export function receiveFile(fd: number, start: number, socket: DataSocket, ctl: 
       if (wait > 0) {
         throttled = true;
         pause();
+        watch.holdIdle();
         setTimeout(() => {
           throttled = false;
+          watch.resumeIdle();
           resume();
         }, wait);
       }
       if (pendingBytes >= MAX_BUFFERED_UPLOAD) pause();
       if (pendingBytes >= WRITE_BATCH) flush();
+      // A slow sender must not keep bytes in memory for long: they belong on disk (a resume
+      // starts from what is there) and in the progress the user sees.
+      else flushTimer ??= setTimeout(flush, FLUSH_AFTER_MS);
     });
-    socket.once('end', () => {
+    const onEnd = () => {
       ended = true;
       flush();
-    });
+    };
+    // An empty stream can have ended before anyone listened: Node emits 'end' on a paused
+    // socket with nothing buffered (an empty file or listing sent with 125+226 at once).
+    if (socket.readableEnded) onEnd();
+    else socket.once('end', onEnd);
     watch.whenFailed((err) => {
       if (ended) return;
       failure ??= err;
