@@ -15,17 +15,19 @@ export async function eventually<T>(what: string, probe: () => T | undefined | P
 
 /**
  * Answers the quick input step whose prompt contains `prompt` (waited for, so the answer never lands in the
- * previous step): fills `text` and presses Enter, or clicks the `button` (a dialog's OK button) when given.
+ * previous step): fills `text` and presses Enter. With `button` (a file dialog's OK button) it waits for the dialog
+ * to show its starting folder first (it fills the box itself, late), and types the path again if the dialog changed it.
  */
 export async function answerPrompt(wb: Workbench, prompt: string, text: string, options: { button?: string } = {}): Promise<void> {
   const widget = wb.page.locator('.quick-input-widget');
   if (prompt) await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: wb.timeoutMs });
-  await wb.quickInput(text, { submit: options.button === undefined });
-  if (!options.button) return;
+  if (!options.button) return wb.quickInput(text);
   const ok = widget.getByRole('button', { name: options.button, exact: true });
   await ok.waitFor({ state: 'visible', timeout: wb.timeoutMs });
+  await eventually('the dialog shows its starting folder', async () => ((await wb.quickInputBox.inputValue()) ? true : undefined));
   await eventually(`the quick input closes after "${options.button}"`, async () => {
     if (!(await widget.isVisible())) return true;
+    if ((await wb.quickInputBox.inputValue().catch(() => text)) !== text) await wb.quickInputBox.fill(text).catch(() => undefined);
     await ok.click({ timeout: 2000 }).catch(() => undefined);
     return undefined;
   });
@@ -36,7 +38,15 @@ export async function contextMenu(wb: Workbench, item: Locator, label: string): 
   await item.click({ button: 'right' });
   const entry = wb.page.getByRole('menuitem', { name: label, exact: true });
   await entry.waitFor({ state: 'visible', timeout: wb.timeoutMs });
-  await entry.click();
+  // A click that lands while the menu is still settling is sometimes lost: click until the menu has closed.
+  await eventually(`the context menu entry "${label}"`, async () => {
+    if (!(await entry.isVisible())) return true;
+    await entry.click({ timeout: 2000 }).catch(() => undefined);
+    return entry.waitFor({ state: 'hidden', timeout: 1000 }).then(
+      () => true,
+      () => undefined,
+    );
+  });
 }
 
 /** Clicks a button of the open modal dialog. */

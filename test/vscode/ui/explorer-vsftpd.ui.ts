@@ -26,7 +26,9 @@ export default async function explorerOnVsftpd(wb: Workbench): Promise<void> {
   await wb.step('walkthrough', async () => {
     await wb.runCommand('Welcome: Open Walkthrough...');
     await wb.quickPick("Get started with Ferry's remote explorer");
-    for (const step of ['Add a site', 'Open a remote file', 'Upload']) await wb.page.locator('.gettingStartedContainer').getByRole('button', { name: new RegExp(`^${step}`) }).first().waitFor({ timeout: wb.timeoutMs });
+    const editor = wb.page.locator('.part.editor');
+    for (const step of ['Add a site', 'Open a remote file', 'Upload']) await editor.getByText(step, { exact: true }).first().waitFor({ timeout: wb.timeoutMs });
+    await editor.getByRole('button', { name: 'Add Site', exact: true }).waitFor({ timeout: wb.timeoutMs });
   });
 
   await wb.step('add-site-flow-tls-active', async () => {

@@ -1,12 +1,14 @@
 /**
  * The remote explorer in the real workbench, on Ferry's own server: add a site through the guided flow (with its
  * test connection), expand the tree, open a remote file, edit and save it, upload by dropping a file on a folder,
- * cut a download and resume it, chmod, delete. Every step leaves a screenshot; every check looks at the server.
+ * cut a download and resume it, chmod, delete, open the site as a workspace folder. Every step leaves a screenshot;
+ * every check looks at the server.
  */
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { startTestServer, TEST_PASSWORD, TEST_USER } from '../../helpers/ferry-server';
 import type { Workbench } from '../lib/workbench';
 import { answerPrompt, appendAndSave, contextMenu, dialogButton, dropFile, eventually, fillSiteFlow, openChmod, testAndSave } from './explorer-steps';
@@ -14,6 +16,14 @@ import { answerPrompt, appendAndSave, contextMenu, dialogButton, dropFile, event
 export const timeoutMs = 300_000;
 
 const BIG = randomBytes(3 * 1024 * 1024);
+
+/** Expands a tree row (clicking again while the tree still re-renders). */
+const expand = (row: Locator) =>
+  eventually('the row expands', async () => {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return true;
+    await row.click();
+    return undefined;
+  });
 
 export default async function explorer(wb: Workbench): Promise<void> {
   // Downloads are slowed down so one can be cut half-way.
@@ -111,6 +121,16 @@ export default async function explorer(wb: Workbench): Promise<void> {
       await dialogButton(wb, 'Delete');
       await eventually('the file gone from the server', () => (existsSync(disk('www/dropped.txt')) ? undefined : true));
       await wb.page.getByRole('treeitem', { name: /^dropped\.txt/ }).waitFor({ state: 'detached', timeout: wb.timeoutMs });
+    });
+
+    await wb.step('open-as-workspace-folder', async () => {
+      await contextMenu(wb, await wb.treeItem(/^UI Ferry/), 'Open as Workspace Folder');
+      // The window turns into a multi-root workspace (it may reload); the ferry: folder is resolved by the provider.
+      await wb.waitForReady();
+      await wb.openActivity('Explorer');
+      await expand(await wb.treeItem(/^UI Ferry/, { timeoutMs: 60_000 }));
+      await expand(await wb.treeItem(/^www$/, { timeoutMs: 30_000 }));
+      await wb.treeItem(/^index\.html$/, { timeoutMs: 30_000 });
     });
   } finally {
     await server.stop();

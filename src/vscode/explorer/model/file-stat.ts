@@ -47,6 +47,3 @@ export function toFileStat(entry: RemoteEntry, targetIsDirectory?: boolean): Fil
   if (entry.type !== 'directory' && isReadonlyMode(entry.mode)) stat.permissions = READONLY_PERMISSION;
   return stat;
 }
-
-/** The root of a site (or any directory known only by name): a directory with unknown times. */
-export const DIRECTORY_STAT: FileStatLike = { type: FileKind.Directory, ctime: 0, mtime: 0, size: 0 };
