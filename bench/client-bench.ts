@@ -117,35 +117,48 @@ export async function runClientBench(dir: string): Promise<void> {
       target(`list 10 000 entries from ${server.name}, end to end`, '<= 300 ms', median(times), (v) => v <= 300, 'ms');
     }
 
-    progress('fxp: server download rates, FXP and relay copies');
+    progress('fxp: server download rates, FXP and relay copies, both directions');
     const rates = { vsftpd: [] as number[], ferry: [] as number[] };
-    const fxp: WorkerResult[] = [];
-    const relay: WorkerResult[] = [];
+    const directions = [
+      { name: 'vsftpd_to_ferry', from: vsftpd, to: ferry, dir: 'up-ferry' },
+      { name: 'ferry_to_vsftpd', from: ferry, to: vsftpd, dir: 'up-vsftpd' },
+    ];
+    const fxp = new Map<string, WorkerResult[]>(directions.map((d) => [d.name, []]));
+    const relay = new Map<string, WorkerResult[]>(directions.map((d) => [d.name, []]));
     for (let rep = 0; rep < REPS; rep++) {
       for (const server of [vsftpd, ferry]) {
         const c = await curl(['-u', `${server.user}:${server.pass}`, '-o', '/dev/null', `ftp://127.0.0.1:${server.port}/big.bin`]);
         rates[server.name as 'vsftpd' | 'ferry'].push(mbps(SIZE, c.transfers[0].total * 1000));
       }
-      const args = { site: site(vsftpd, 'passive'), target: site(ferry, 'passive'), remote: 'big.bin', targetPath: 'up-ferry/fxp.bin' };
-      fxp.push(await worker('fxp', args));
-      fs.rmSync(path.join(root, 'up-ferry', 'fxp.bin'), { force: true });
-      relay.push(await worker('relay', { ...args, targetPath: 'up-ferry/relay.bin' }));
-      fs.rmSync(path.join(root, 'up-ferry', 'relay.bin'), { force: true });
+      for (const d of directions) {
+        const args = { site: site(d.from, 'passive'), target: site(d.to, 'passive'), remote: 'big.bin' };
+        fxp.get(d.name)!.push(await worker('fxp', { ...args, targetPath: `${d.dir}/fxp.bin` }));
+        fs.rmSync(path.join(root, d.dir, 'fxp.bin'), { force: true });
+        relay.get(d.name)!.push(await worker('relay', { ...args, targetPath: `${d.dir}/relay.bin` }));
+        fs.rmSync(path.join(root, d.dir, 'relay.bin'), { force: true });
+      }
     }
     const slower = rates.vsftpd.map((v, i) => Math.min(v, rates.ferry[i]));
     emit('fxp_server_dl_MBps.vsftpd', median(rates.vsftpd), 'MB/s');
     emit('fxp_server_dl_MBps.ferry', median(rates.ferry), 'MB/s');
-    emit('fxp_copy_MBps.fxp', median(fxp.map((r) => mbps(SIZE, r.ms))), 'MB/s');
-    emit('fxp_copy_MBps.relay', median(relay.map((r) => mbps(SIZE, r.ms))), 'MB/s');
-    emit('fxp_ratio.fxp_vs_slower_server_dl', median(fxp.map((r, i) => mbps(SIZE, r.ms) / slower[i])), 'x');
-    emit('fxp_client_payload_bytes.fxp', median(fxp.map((r) => r.clientBytes ?? NaN)), 'B', 0);
-    emit('fxp_client_payload_bytes.relay', median(relay.map((r) => r.clientBytes ?? NaN)), 'B', 0);
-    emit('fxp_client_cpu_s.fxp', median(fxp.map((r) => r.cpu)), 's', 3);
-    emit('fxp_client_cpu_s.relay', median(relay.map((r) => r.cpu)), 's', 3);
-    emit('fxp_client_cpu_ratio.fxp_vs_relay', median(fxp.map((r, i) => r.cpu / relay[i].cpu)), 'x', 3);
-    target('FXP copy vs the slower server\'s download', '>= 0.90 x', median(fxp.map((r, i) => mbps(SIZE, r.ms) / slower[i])), (v) => v >= 0.9, 'x');
-    target('FXP client payload bytes', '0 B', median(fxp.map((r) => r.clientBytes ?? NaN)), (v) => v === 0, 'B');
-    target('FXP client CPU vs relay', '<= 0.10 x', median(fxp.map((r, i) => r.cpu / relay[i].cpu)), (v) => v <= 0.1, 'x');
+    for (const d of directions) {
+      const f = fxp.get(d.name)!;
+      const r = relay.get(d.name)!;
+      emit(`fxp_copy_MBps.${d.name}.fxp`, median(f.map((x) => mbps(SIZE, x.ms))), 'MB/s');
+      emit(`fxp_copy_MBps.${d.name}.relay`, median(r.map((x) => mbps(SIZE, x.ms))), 'MB/s');
+      const ratio = median(f.map((x, i) => mbps(SIZE, x.ms) / slower[i]));
+      emit(`fxp_ratio.${d.name}.fxp_vs_slower_server_dl`, ratio, 'x');
+      emit(`fxp_client_payload_bytes.${d.name}.fxp`, median(f.map((x) => x.clientBytes ?? NaN)), 'B', 0);
+      emit(`fxp_client_payload_bytes.${d.name}.relay`, median(r.map((x) => x.clientBytes ?? NaN)), 'B', 0);
+      emit(`fxp_client_cpu_s.${d.name}.fxp`, median(f.map((x) => x.cpu)), 's', 3);
+      emit(`fxp_client_cpu_s.${d.name}.relay`, median(r.map((x) => x.cpu)), 's', 3);
+      const cpu = median(f.map((x, i) => x.cpu / r[i].cpu));
+      emit(`fxp_client_cpu_ratio.${d.name}.fxp_vs_relay`, cpu, 'x', 3);
+      const label = d.name.replace('_to_', ' -> ');
+      target(`FXP ${label} vs the slower server's download`, '>= 0.90 x', ratio, (v) => v >= 0.9, 'x');
+      target(`FXP ${label} client payload bytes`, '0 B', median(f.map((x) => x.clientBytes ?? NaN)), (v) => v === 0, 'B');
+      target(`FXP ${label} client CPU vs relay`, '<= 0.10 x', cpu, (v) => v <= 0.1, 'x');
+    }
     console.log(`\n# client and FXP targets${QUICK ? ' (BENCH_QUICK: indicative only)' : ''}`);
     for (const t of targets) console.log(`#   ${t.label.padEnd(48)}${t.wanted.padEnd(12)}${`${t.value.toFixed(t.unit === 'B' ? 0 : 2)} ${t.unit}`.padStart(12)}  ${t.ok ? 'MET' : 'NOT MET'}`);
     emit('client_targets_met', targets.filter((t) => t.ok).length, `of ${targets.length}`, 0);
