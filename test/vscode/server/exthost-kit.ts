@@ -86,7 +86,16 @@ export class MessageRecorder {
 
 /** Sets (or with undefined clears) a `ferry.server.*` setting for the workspace. */
 export async function setServerSetting(name: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('ferry.server', workspaceFolder().uri).update(name, value, vscode.ConfigurationTarget.Workspace);
+  const uri = workspaceFolder().uri;
+  await vscode.workspace.getConfiguration('ferry.server', uri).update(name, value, vscode.ConfigurationTarget.Workspace);
+  // The write reaches settings.json before the configuration model sees it: wait (bounded) until it does,
+  // or the next command would still read the old value.
+  for (let i = 0; i < 100; i++) {
+    const seen = vscode.workspace.getConfiguration('ferry.server', uri).inspect(name);
+    if ((seen?.workspaceFolderValue ?? seen?.workspaceValue) === value) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`setting ferry.server.${name} = ${JSON.stringify(value)} did not take effect within 5 s`);
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
