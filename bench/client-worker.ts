@@ -24,8 +24,13 @@ async function main(): Promise<void> {
   const out: Record<string, number> = {};
   if (op === 'ferry-get' || op === 'ferry-put' || op === 'ferry-list') {
     const client = new FtpClient({ ...args.site, keepaliveMs: 0 });
-    if (op === 'ferry-get') await client.downloadFile(args.remote, args.local!);
-    if (op === 'ferry-put') await client.uploadFile(args.local!, args.remote);
+    // The final progress event fires when the transfer is complete (data done and 226 read), before
+    // Ferry verifies the size: that instant is comparable with curl, which verifies nothing.
+    let transferDone = 0;
+    const onProgress = () => (transferDone = Number(process.hrtime.bigint() - started) / 1e6);
+    if (op === 'ferry-get') await client.downloadFile(args.remote, args.local!, { onProgress });
+    if (op === 'ferry-put') await client.uploadFile(args.local!, args.remote, { onProgress });
+    if (transferDone > 0) out.transferMs = transferDone;
     if (op === 'ferry-list') out.entries = (await client.list(args.remote)).length;
     client.close();
   } else if (op === 'basicftp-get' || op === 'basicftp-put') {

@@ -38,6 +38,12 @@ describe('mini_ftpd.conf language (extension host)', function () {
     await vscode.window.showTextDocument(document);
   });
   after(async () => {
+    // The quick-fix tests leave the document dirty; closing it would save it again after the files are
+    // deleted (and leave a mini_ftpd.conf that later suites would serve). Revert first.
+    for (const editor of vscode.window.visibleTextEditors) {
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const name of FILES) rmSync(inWorkspace(name), { force: true });
   });

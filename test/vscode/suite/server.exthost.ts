@@ -42,6 +42,8 @@ describe('Serve Workspace over FTP (extension host)', function () {
 
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    // Suites share one workspace: start without a config file another suite may have left.
+    rmSync(configFile(), { force: true });
   });
   beforeEach(() => (ui = new MessageRecorder()));
   afterEach(async () => {

@@ -4,11 +4,16 @@
  * corrects it, and the Problems view lists what is left. Screenshots of each step are kept as artifacts.
  */
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Workbench } from '../lib/workbench';
 
-export default async function configLanguage(wb: Workbench): Promise<void> {
-  wb.writeWorkspaceFile('mini_ftpd.conf', '# Ferry\nlisten_port = 2121\nmax_con_per_ip = 4\nanonymous_enable = maybe\n');
+/** Written before the workbench opens, so the Explorer lists it without waiting for its file watcher. */
+export function prepare(workspace: string): void {
+  writeFileSync(path.join(workspace, 'mini_ftpd.conf'), '# Ferry\nlisten_port = 2121\nmax_con_per_ip = 4\nanonymous_enable = maybe\n');
+}
 
+export default async function configLanguage(wb: Workbench): Promise<void> {
   await wb.step('open-config', async () => {
     await (await wb.treeItem('mini_ftpd.conf')).click();
     const mode = wb.page.locator('.statusbar-item', { hasText: /^mini_ftpd\.conf$/ });

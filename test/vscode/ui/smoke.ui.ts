@@ -42,12 +42,13 @@ export default async function smoke(wb: Workbench): Promise<void> {
 
   await wb.step('command-palette', async () => {
     await wb.openCommandPalette();
-    await wb.quickInput('>Extensions: Show Installed', { submit: false });
-    await wb.quickPickRow('Extensions: Show Installed Extensions');
+    // "View: Show Extensions" is registered at startup; the extensions viewlet's own commands load lazily.
+    await wb.quickInput('>View: Show Extensions', { submit: false });
+    await wb.quickPickRow('View: Show Extensions');
   });
 
   await wb.step('ferry-installed', async () => {
-    await wb.runCommand('Extensions: Show Installed Extensions');
+    await wb.runCommand('View: Show Extensions');
     const item = wb.page.locator('.extensions-viewlet .extension-list-item', {
       has: wb.page.locator('.name', { hasText: manifest.displayName }),
     });
