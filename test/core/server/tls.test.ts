@@ -226,15 +226,21 @@ ftp.quit()
     }
   });
 
-  it('PROT P but a plain (non-TLS) data connection: a one-line 425, and the session goes on', async () => {
-    writeFileSync(remote('plain-attempt.txt'), 'not for plain eyes');
+  /** A TLS session with PROT P whose RETR of a fresh file has answered 150 and waits for the data connection. */
+  async function protectedRetrWaitingForData(name: string, content: string) {
+    writeFileSync(remote(name), content);
     const { client } = await tlsClient(s.port);
+    assert.equal((await client.send('PBSZ 0')).code, 200);
+    assert.equal((await client.send('PROT P')).code, 200);
+    assert.equal((await client.login(TEST_USER, TEST_PASSWORD)).code, 230);
+    const port = await epsv(client);
+    assert.equal((await client.send(`RETR ${name}`)).code, 150);
+    return { client, port };
+  }
+
+  it('PROT P but a plain (non-TLS) data connection: a one-line 425, and the session goes on', async () => {
+    const { client, port } = await protectedRetrWaitingForData('plain-attempt.txt', 'not for plain eyes');
     try {
-      assert.equal((await client.send('PBSZ 0')).code, 200);
-      assert.equal((await client.send('PROT P')).code, 200);
-      assert.equal((await client.login(TEST_USER, TEST_PASSWORD)).code, 230);
-      const port = await epsv(client);
-      assert.equal((await client.send('RETR plain-attempt.txt')).code, 150);
       const raw = await connectData(port);
       raw.on('error', () => undefined);
       raw.write('this is not a TLS ClientHello\r\n');
@@ -249,14 +255,8 @@ ftp.quit()
   });
 
   it('PROT P and a data connection closed before the TLS handshake: 425 at once, not after connect_timeout', async () => {
-    writeFileSync(remote('handshake.txt'), 'x');
-    const { client } = await tlsClient(s.port);
+    const { client, port } = await protectedRetrWaitingForData('handshake.txt', 'x');
     try {
-      assert.equal((await client.send('PBSZ 0')).code, 200);
-      assert.equal((await client.send('PROT P')).code, 200);
-      assert.equal((await client.login(TEST_USER, TEST_PASSWORD)).code, 230);
-      const port = await epsv(client);
-      assert.equal((await client.send('RETR handshake.txt')).code, 150);
       (await connectData(port)).end();
       // connect_timeout is 300 s here: a reply within the read's 10 s means the close was noticed.
       const r = await client.read(10_000);

@@ -6,6 +6,9 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
+import { eventually, portRefuses } from '../../helpers/polling';
+
+export { eventually, portRefuses };
 
 export const EXTENSION_ID = 'ferry-dev.ferry';
 
@@ -14,17 +17,6 @@ export function workspaceFolder(): vscode.WorkspaceFolder {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the workbench has a workspace folder');
   return folder;
-}
-
-/** Polls `probe` until it returns something other than undefined; fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** One notification the extension showed. */
@@ -106,18 +98,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
     server.on('error', reject);
-  });
-}
-
-/** True when nothing accepts connections on 127.0.0.1:port. */
-export function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
   });
 }
 

@@ -10,6 +10,7 @@ import { defaultTunables, SessionInfo, Tunables } from '../../../src/core/server
 import { StartRequest } from '../../../src/vscode/server/protocol';
 import { ServerProcess, ServerStartError } from '../../../src/vscode/server/server-process';
 import { TEST_PASSWORD, TEST_USER, tempDir, testPasswordHash } from '../../helpers/ferry-server';
+import { portRefuses } from '../../helpers/polling';
 
 /** The compiled child entry point, next to this test's compiled sources. */
 const CHILD = path.resolve(__dirname, '..', '..', '..', 'src', 'vscode', 'server', 'server-child.js');
@@ -53,18 +54,6 @@ async function startFailure(req: StartRequest): Promise<ServerStartError> {
   assert.fail('the server started');
 }
 
-/** True when nothing accepts connections on the port any more. */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
-
 describe('serve in a child process', () => {
   let root: string;
   beforeEach(() => (root = tempDir()));
@@ -94,7 +83,7 @@ describe('serve in a child process', () => {
     const exited = once(server, 'exit');
     await server.stop();
     assert.deepEqual((await exited)[0].expected, true);
-    assert.equal(await refused(server.address.port), true);
+    assert.equal(await portRefuses(server.address.port), true);
   });
 
   it('reports a taken port as a listen failure with its errno code', async () => {
@@ -135,6 +124,6 @@ describe('serve in a child process', () => {
     const exited = once(child, 'exit');
     child.disconnect();
     assert.deepEqual(await exited, [0, null]);
-    assert.equal(await refused(ready.address.port), true);
+    assert.equal(await portRefuses(ready.address.port), true);
   });
 });

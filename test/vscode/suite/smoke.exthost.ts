@@ -5,20 +5,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { eventually } from '../../helpers/polling';
 
 const EXTENSION_ID = 'ferry-dev.ferry';
 /** This file runs from out/test/vscode/suite/; the project root is four levels up. */
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('harness smoke (extension host)', () => {
   it('runs in a Node extension host with the VS Code API', () => {
@@ -45,7 +36,7 @@ describe('harness smoke (extension host)', () => {
     const command = await eventually('the Ferry output channel', async () => {
       const commands = await vscode.commands.getCommands(false);
       return commands.find((c) => c.startsWith(`workbench.action.output.show.${EXTENSION_ID}.`) && /\.Ferry(\.log)?$/.test(c));
-    });
+    }, 10_000);
     await vscode.commands.executeCommand(command);
   });
 });

@@ -1,17 +1,9 @@
 /** Workbench gestures the explorer's UI tests share: answering a quick input step, context menus, dialogs. */
 import type { Locator } from 'playwright-core';
 import type { Workbench } from '../lib/workbench';
+import { eventually } from '../../helpers/polling';
 
-/** Polls `probe` every 100 ms until it returns a value other than undefined; fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { eventually };
 
 /**
  * Answers the quick input step whose prompt contains `prompt` (waited for, so the answer never lands in the

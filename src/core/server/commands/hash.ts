@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as zlib from 'node:zlib';
 import type { CommandSpec } from '../command-table';
 import { FtpReplyError, Reply } from '../replies';
-import { onDisk } from './files';
+import { onDisk, regularFile } from './files';
 
 /**
  * HASH (draft-bryan-ftpext-hash-02): a file's digest over the control connection, so clients
@@ -46,9 +46,7 @@ export const hashCommands: CommandSpec[] = [
     perm: 'r',
     help: 'HASH <path> (algorithm from OPTS HASH; default SHA-256)',
     handler: async (session, arg) => {
-      const target = await session.fs!.existing(session.cwd, arg);
-      const st = await onDisk(target.virtual, () => fsp.stat(target.real));
-      if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
+      const { target, st } = await regularFile(session, arg);
       const digest = await onDisk(target.virtual, () => digestFile(target.real, session.hashAlgorithm));
       session.reply(Reply.FileStatus, `${session.hashAlgorithm} 0-${st.size} ${digest} ${target.virtual}`);
     },

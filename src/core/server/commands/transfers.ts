@@ -1,11 +1,23 @@
 import * as fs from 'node:fs';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, Stats } from 'node:fs';
 import type { CommandSpec } from '../command-table';
 import { receiveFile, sendFile } from '../file-transfer';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
 import { onDisk } from './files';
+
+/**
+ * The opened file must be a regular file that reaches the REST offset; otherwise it is closed
+ * again and the client gets 550 or 554.
+ */
+async function checkOpenedFile(handle: fsp.FileHandle, virtual: string, offset: number): Promise<Stats> {
+  const st = await handle.stat();
+  if (st.isFile() && offset <= st.size) return st;
+  await handle.close();
+  if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${virtual}: Not a regular file.`);
+  throw new FtpReplyError(Reply.InvalidRestartPosition, `REST offset ${offset} is beyond the end of ${virtual} (${st.size} bytes).`);
+}
 
 function takeRestOffset(session: Session): number {
   const offset = session.restOffset;
@@ -18,12 +30,7 @@ async function retrieve(session: Session, arg: string): Promise<void> {
   const offset = takeRestOffset(session);
   const target = await session.fs!.existing(session.cwd, arg);
   const handle = await onDisk(target.virtual, () => fsp.open(target.real, 'r'));
-  const st = await handle.stat();
-  if (!st.isFile() || offset > st.size) {
-    await handle.close();
-    if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
-    throw new FtpReplyError(Reply.InvalidRestartPosition, `REST offset ${offset} is beyond the end of ${target.virtual} (${st.size} bytes).`);
-  }
+  const st = await checkOpenedFile(handle, target.virtual, offset);
   await runTransfer(session, {
     command: 'RETR',
     path: target.virtual,
@@ -58,12 +65,7 @@ async function store(session: Session, arg: string, append: boolean): Promise<vo
   if (append && offset > 0) throw new FtpReplyError(Reply.BadSequence, 'APPE cannot follow REST: use REST with STOR to resume.');
   const target = await session.fs!.creatable(session.cwd, arg);
   const { handle, created } = await onDisk(target.virtual, () => openForUpload(session, target.real));
-  const st = await handle.stat();
-  if (!st.isFile() || offset > st.size) {
-    await handle.close();
-    if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
-    throw new FtpReplyError(Reply.InvalidRestartPosition, `REST offset ${offset} is beyond the end of ${target.virtual} (${st.size} bytes).`);
-  }
+  const st = await checkOpenedFile(handle, target.virtual, offset);
   const start = append ? st.size : offset;
   await runTransfer(session, {
     command: append ? 'APPE' : 'STOR',

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+export { eventually } from '../../../helpers/polling';
 
 export const EXTENSION_ID = 'ferry-dev.ferry';
 
@@ -27,17 +28,6 @@ export async function removeSite(id: string | undefined): Promise<void> {
 /** The `ferry:` URI of a path on a site. */
 export function remote(siteId: string, path: string): vscode.Uri {
   return vscode.Uri.from({ scheme: 'ferry', authority: siteId, path });
-}
-
-/** Polls `probe` every 100 ms until it returns a value other than undefined; fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The vscode.FileSystemError code `promise` rejects with (e.g. "FileNotFound"), and its message. */
