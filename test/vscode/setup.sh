@@ -72,6 +72,12 @@ log "node $("$NODE_DIR/bin/node" -v) in $(since "$t")s"
 
 # code-server's postinstall runs npm install in lib/vscode and builds native modules with node-gyp:
 # it must see Node 24 first on PATH, and node-gyp must take the headers of that Node instead of downloading them.
+# Under `npm test` the outer npm (on the machine's Node 20) has exported its config as npm_config_* variables, and
+# the inner npm takes them as its own: npm_config_user_agent still says "node/v20", which is where code-server's
+# postinstall reads the Node version from ("code-server currently requires node v24"). Start from a clean slate.
+for name in $(compgen -e); do
+  case "$name" in npm_*) unset "$name" ;; esac
+done
 export PATH="$NODE_DIR/bin:$PATH"
 export npm_config_nodedir="$NODE_DIR"
 t=$(now)
