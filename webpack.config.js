@@ -1,7 +1,22 @@
 // Bundles the extension (loaded by VS Code), its two helper processes and the `ferry` CLI into dist/.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const webpack = require('webpack');
+
+/**
+ * Puts node-gyp's build of the native data path (native/ferry_io.c, Linux) next to the bundles, where
+ * src/core/native/native-io.ts looks for it. Without it (another OS, no compiler) Ferry uses its
+ * JavaScript data path, so a missing addon is not an error.
+ */
+class CopyNativeAddon {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('CopyNativeAddon', () => {
+      const built = path.resolve(__dirname, 'build/Release/ferry_io.node');
+      if (fs.existsSync(built)) fs.copyFileSync(built, path.resolve(__dirname, 'dist/ferry_io.node'));
+    });
+  }
+}
 
 /** @type {(entry: string, extra?: object) => import('webpack').Configuration} */
 const bundle = (name, entry, extra = {}) => ({
@@ -17,7 +32,7 @@ const bundle = (name, entry, extra = {}) => ({
   ...extra,
   // One file per bundle: split-off chunks (selfsigned is imported lazily) get numeric names
   // that collide in dist/ between bundles, and the last build would overwrite the others'.
-  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), ...(extra.plugins ?? [])],
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new CopyNativeAddon(), ...(extra.plugins ?? [])],
 });
 
 module.exports = [

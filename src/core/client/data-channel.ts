@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { isUnroutableIPv4, plainAddress } from '../net/address';
 import { ConnectFailure, connectWithTimeout } from '../net/connect';
+import { nativeIo } from '../native/native-io';
 
 /** The four ways to set up a data connection, in the order `auto` tries them. */
 export type DataStrategy = 'EPSV' | 'PASV' | 'EPRT' | 'PORT';
@@ -33,7 +34,8 @@ export interface DataChannel {
 
 async function connect(host: string, port: number, localAddress: string | undefined, timeoutMs: number): Promise<net.Socket> {
   try {
-    return await connectWithTimeout(host, port, localAddress, timeoutMs);
+    // Paused: see connectWithTimeout. Readers in JavaScript resume the socket themselves.
+    return await connectWithTimeout(host, port, localAddress, timeoutMs, nativeIo !== undefined);
   } catch (err) {
     const failure = err as ConnectFailure;
     throw new Error(failure.timedOut ? `timed out connecting the data connection to ${host}:${port}` : `cannot open the data connection to ${host}:${port}: ${failure.message}`);
@@ -96,7 +98,7 @@ function listen(host: string, range: [number, number] | undefined): Promise<net.
   const start = Math.floor(Math.random() * span);
   const attempt = (i: number): Promise<net.Server> =>
     new Promise((resolve, reject) => {
-      const server = net.createServer();
+      const server = net.createServer({ pauseOnConnect: nativeIo !== undefined });
       const port = min === 0 ? 0 : min + ((start + i) % span);
       server.once('error', (err: NodeJS.ErrnoException) => {
         server.close();

@@ -21,6 +21,8 @@ function collectText(conn: FtpConnection, into: { text: string }) {
       socket.on('data', (c: Buffer) => chunks.push(c));
       socket.once('end', onEnd);
       socket.once('error', reject);
+      // Data sockets may arrive paused (for the native data path): a 'data' listener alone would not start them.
+      socket.resume();
     });
 }
 

@@ -14,10 +14,13 @@ export class ConnectFailure extends Error {
 /**
  * Opens a TCP connection within `timeoutMs` (0 = the system's own limit) from an optional
  * local address. Rejects with ConnectFailure; callers word the message for their audience.
+ * A `paused` socket does not start reading when it connects: the native data path reads it
+ * from its own thread, and whoever reads it in JavaScript calls resume() (or pipes it).
  */
-export function connectWithTimeout(host: string, port: number, localAddress: string | undefined, timeoutMs: number): Promise<net.Socket> {
+export function connectWithTimeout(host: string, port: number, localAddress: string | undefined, timeoutMs: number, paused = false): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port, localAddress: localAddress || undefined });
+    if (paused) socket.pause();
     const fail = (failure: ConnectFailure) => {
       clearTimeout(timer);
       socket.destroy();

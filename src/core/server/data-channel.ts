@@ -2,6 +2,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
 import { ConnectFailure, connectWithTimeout } from '../net/connect';
+import { nativeIo } from '../native/native-io';
+import { peerClosedQuietly } from './file-transfer';
 import { FtpReplyError, Reply } from './replies';
 
 export { plainAddress };
@@ -15,7 +17,8 @@ export interface DataChannelPolicy {
 /**
  * A passive data listener (PASV/EPSV). It accepts at most one connection, from the client's
  * own address unless FXP is allowed (RFC 2577: a foreign connection could steal the data),
- * and keeps it until the transfer command asks for it.
+ * and keeps it until the transfer command asks for it. With the native data path the
+ * connection is accepted paused (nothing is read before the transfer's thread takes over).
  */
 export class PassiveListener {
   private pending?: net.Socket;
@@ -41,7 +44,7 @@ export class PassiveListener {
     const start = Math.floor(Math.random() * span);
     for (let i = 0; i < Math.min(span, 200); i++) {
       const port = min === 0 ? 0 : min + ((start + i) % span);
-      const server = net.createServer();
+      const server = net.createServer({ pauseOnConnect: nativeIo !== undefined });
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -74,7 +77,8 @@ export class PassiveListener {
       this.pending = socket;
       socket.on('error', () => undefined);
       // A connection that ends before the transfer command has lost its 'end' already: RETR
-      // would report 226 for bytes nobody read and STOR would wait for it forever.
+      // would report 226 for bytes nobody read and STOR would wait for it forever. (A paused
+      // one reads nothing: accept() peeks at it instead.)
       const gone = () => {
         if (this.pending === socket) this.pendingGone = true;
       };
@@ -83,12 +87,17 @@ export class PassiveListener {
     }
   }
 
-  /** The accepted connection, waiting up to `timeoutMs` (accept_timeout) for it to arrive. */
-  accept(timeoutMs: number): Promise<net.Socket> {
+  /**
+   * The accepted connection, waiting up to `timeoutMs` (accept_timeout) for it to arrive. A
+   * connection that the client closed before the command is refused with 425 when data was to
+   * go out (nobody would read it); for an upload it is an empty upload (curl closes at once
+   * when it has nothing to send).
+   */
+  accept(timeoutMs: number, forUpload = false): Promise<net.Socket> {
     if (this.pending) {
       const socket = this.pending;
       this.pending = undefined;
-      if (this.pendingGone) {
+      if (!forUpload && (this.pendingGone || peerClosedQuietly(socket))) {
         socket.destroy();
         return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'The data connection was closed before the transfer command.'));
       }
@@ -140,7 +149,7 @@ export function checkActiveTarget(target: ActiveTarget, policy: DataChannelPolic
 /** Connects to an active target within `timeoutMs` (connect_timeout). */
 export async function connectActive(target: ActiveTarget, localAddress: string, timeoutMs: number): Promise<net.Socket> {
   try {
-    return await connectWithTimeout(target.host, target.port, localAddress, timeoutMs);
+    return await connectWithTimeout(target.host, target.port, localAddress, timeoutMs, nativeIo !== undefined);
   } catch (err) {
     const failure = err as ConnectFailure;
     const message = failure.timedOut

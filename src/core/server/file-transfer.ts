@@ -1,5 +1,9 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
+import { getSystemErrorMap } from 'node:util';
+import { NativeDone, nativeIo } from '../native/native-io';
 import { FtpReplyError, Reply } from './replies';
 import { takeFromAll, throttledChunkSize, TokenBucket } from './throttle';
 
@@ -7,9 +11,15 @@ import { takeFromAll, throttledChunkSize, TokenBucket } from './throttle';
  * Moving bytes between a file and a data socket: constant memory for any file size, rate
  * limits, an idle watchdog and cancellation. Both directions resolve to the byte count.
  *
- * Where the time goes (loopback, tmpfs, see bench/): almost all of it is the kernel copying
- * bytes, file -> buffer -> socket for a download and socket -> buffer -> file for an upload.
- * Node has no sendfile, so a download costs two copies where vsftpd needs none in user space.
+ * Plain, unthrottled transfers go to the native data path when it is built (native/ferry_io.c,
+ * Linux): a thread of its own per transfer that sends with sendfile(2) and receives with large
+ * read/pwrite calls, as vsftpd does in a process per session. Node has no sendfile, and in
+ * JavaScript a download costs two copies per byte plus a callback per chunk: about twice the
+ * CPU per GiB and half of vsftpd's throughput on loopback (see bench/).
+ *
+ * The JavaScript path below carries TLS, rate-limited transfers and systems without the addon.
+ * Where its time goes (loopback, tmpfs): almost all of it is the kernel copying bytes,
+ * file -> buffer -> socket for a download and socket -> buffer -> file for an upload.
  * What the code can still influence is everything around those copies:
  *  - downloads read into reusable buffers from a small process-wide pool: a fresh multi-MiB
  *    buffer per read costs page faults, page zeroing and GC work for every chunk (that was
@@ -62,6 +72,82 @@ export class DataConnectionError extends FtpReplyError {
   constructor(message: string) {
     super(Reply.TransferAborted, message);
   }
+}
+
+const ABORTED = 'Transfer aborted.';
+const stalledText = (ctl: TransferControl) => `Data connection stalled for ${Math.round(ctl.idleTimeoutMs / 1000)} s (idle_data_timeout).`;
+
+/** A disk write that failed: 452 when the disk is full (the client may retry later), else 451. */
+function writeFailure(code: string | undefined, written: number, detail: string): FtpReplyError {
+  return new FtpReplyError(code === 'ENOSPC' || code === 'EDQUOT' ? Reply.InsufficientStorage : Reply.LocalError, `Write failed after ${written} bytes: ${detail}.`);
+}
+
+/** "EPIPE" -> "EPIPE (broken pipe)", as Node words the same errors. */
+function describeErrno(code: string | undefined): string {
+  for (const [name, text] of getSystemErrorMap().values()) if (name === code) return `${code} (${text})`;
+  return code ?? 'unknown error';
+}
+
+/** Progress reports of a native transfer, which runs without callbacks per chunk. */
+const NATIVE_PROGRESS_MS = 250;
+
+/** The socket's own descriptor (Node keeps it on the TCP handle); undefined for TLS and wrapped streams. */
+function plainSocketDescriptor(socket: DataSocket): number | undefined {
+  if (!nativeIo || !(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) return undefined;
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/**
+ * The descriptor when the native path can carry this transfer: a plain TCP socket (TLS runs in
+ * JavaScript), no rate limit (the token buckets live here), nothing buffered in Node yet, and
+ * for an upload a socket Node is not reading (it would take bytes away from the thread). Data
+ * sockets are created paused for that (see PassiveListener and connectWithTimeout).
+ */
+function nativeDescriptor(socket: DataSocket, ctl: TransferControl, receiving: boolean): number | undefined {
+  const fd = plainSocketDescriptor(socket);
+  if (fd === undefined || ctl.buckets.some((bucket) => bucket !== undefined && bucket.rate > 0)) return undefined;
+  if (socket.writableLength > 0 || socket.readableLength > 0 || socket.readableEnded) return undefined;
+  const reading = (socket as unknown as { _handle: { reading?: boolean } })._handle.reading;
+  return receiving && reading ? undefined : fd;
+}
+
+/** True when a paused data socket's peer has closed without sending anything (nothing is consumed). */
+export function peerClosedQuietly(socket: net.Socket): boolean {
+  const fd = plainSocketDescriptor(socket);
+  return fd !== undefined && nativeIo!.peerClosed(fd);
+}
+
+/**
+ * Runs one transfer in the addon's thread. Abort (ABOR) cancels it at once; the thread itself
+ * enforces idle_data_timeout; progress is sampled. Resolves with the bytes moved; whatever was
+ * received is in the file when this settles, and the thread holds no descriptor any more.
+ */
+function runNative(direction: 'send' | 'receive', socketFd: number, fd: number, start: number, socket: DataSocket, ctl: TransferControl): Promise<number> {
+  const io = nativeIo!;
+  return new Promise((resolve, reject) => {
+    // Node may still be reading a download's socket and see the peer reset it: the thread
+    // reports that failure itself, so the event must not go unhandled meanwhile.
+    const ignore = () => undefined;
+    socket.on('error', ignore);
+    // The thread reports on a later turn of the event loop, after `timer` and `onAbort` exist.
+    const done: NativeDone = (outcome, code, bytes, call) => {
+      clearInterval(timer);
+      ctl.signal.removeEventListener('abort', onAbort);
+      socket.off('error', ignore);
+      ctl.onProgress(bytes);
+      if (outcome === 'ok') return resolve(bytes);
+      if (outcome === 'cancelled') return reject(new DataConnectionError(ABORTED));
+      if (outcome === 'idle') return reject(new DataConnectionError(stalledText(ctl)));
+      if (call === 'write') return reject(writeFailure(code, bytes, describeErrno(code)));
+      reject(new DataConnectionError(`Data connection failed: ${call} ${describeErrno(code)}.`));
+    };
+    const handle = io[direction](socketFd, fd, start, ctl.idleTimeoutMs, done);
+    const onAbort = () => io.cancel(handle);
+    const timer = setInterval(() => ctl.onProgress(io.bytes(handle)), NATIVE_PROGRESS_MS);
+    ctl.signal.addEventListener('abort', onAbort);
+    if (ctl.signal.aborted) onAbort();
+  });
 }
 
 /**
@@ -137,8 +223,8 @@ class SocketWatch {
     private readonly socket: DataSocket,
     private readonly ctl: TransferControl,
   ) {
-    const onAbort = () => this.fail(new DataConnectionError('Transfer aborted.'));
-    const onTimeout = () => this.fail(new DataConnectionError(`Data connection stalled for ${Math.round(ctl.idleTimeoutMs / 1000)} s (idle_data_timeout).`));
+    const onAbort = () => this.fail(new DataConnectionError(ABORTED));
+    const onTimeout = () => this.fail(new DataConnectionError(stalledText(ctl)));
     const onError = (err: Error) => this.fail(new DataConnectionError(`Data connection failed: ${err.message}.`));
     const onClose = () => this.fail(new DataConnectionError('Data connection closed before the transfer finished.'));
     ctl.signal.addEventListener('abort', onAbort);
@@ -209,6 +295,15 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * Half-closes a data socket after the last byte, until the kernel has taken it. An abort, the
+ * peer closing or a write that failed (end()'s callback reports it) mean the transfer is not
+ * complete.
+ */
+function endSocket(socket: DataSocket, watch: SocketWatch): Promise<void> {
+  return watch.guard(new Promise<void>((resolve, reject) => socket.end((err?: Error | null) => (err ? reject(err) : resolve()))));
+}
+
+/**
  * Sends `fd` from `start` to the end of file over `socket`, then half-closes it. The next
  * chunk is read while earlier ones are being written, so disk and network overlap. Resolves
  * with the bytes sent; never leaves a read running on `fd` when it settles.
@@ -219,6 +314,17 @@ function sleep(ms: number): Promise<void> {
  * zero-byte read ends the file.
  */
 export async function sendFile(fd: number, start: number, socket: DataSocket, ctl: TransferControl, regularFileSize?: number): Promise<number> {
+  const socketFd = nativeDescriptor(socket, ctl, false);
+  if (socketFd !== undefined) {
+    const sent = await runNative('send', socketFd, fd, start, socket, ctl);
+    const watch = new SocketWatch(socket, ctl);
+    try {
+      await endSocket(socket, watch);
+    } finally {
+      watch.close();
+    }
+    return sent;
+  }
   const watch = new SocketWatch(socket, ctl);
   const rateLimit = throttledChunkSize(
     ctl.buckets.map((b) => b?.rate ?? 0),
@@ -272,8 +378,7 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
       if (last) break;
       readSize = Math.min(rateLimit, readCeiling(), readSize * 4);
     }
-    // end()'s callback also reports a write that failed: that must not count as a complete transfer.
-    await watch.guard(new Promise<void>((resolve, reject) => socket.end((err?: Error | null) => (err ? reject(err) : resolve()))));
+    await endSocket(socket, watch);
     return queued;
   } finally {
     activeDownloads--;
@@ -308,6 +413,16 @@ export async function sendText(text: string, socket: DataSocket, ctl: TransferCo
  * Resolves with the bytes written once the peer has closed its side.
  */
 export function receiveFile(fd: number, start: number, socket: DataSocket, ctl: TransferControl): Promise<number> {
+  const socketFd = nativeDescriptor(socket, ctl, true);
+  if (socketFd !== undefined) {
+    return runNative('receive', socketFd, fd, start, socket, ctl).then((received) => {
+      // The peer has closed its side and Node never saw it (it was not reading): close ours now,
+      // as Node does by itself for a socket it reads. Some senders (proftpd) linger until then
+      // before they send the 226.
+      socket.destroy();
+      return received;
+    });
+  }
   return new Promise((resolve, reject) => {
     const watch = new SocketWatch(socket, ctl);
     let pending: Buffer[] = [];
@@ -360,10 +475,7 @@ export function receiveFile(fd: number, start: number, socket: DataSocket, ctl: 
           writing = false;
           pending = [];
           pendingBytes = 0;
-          failure = new FtpReplyError(
-            (err as NodeJS.ErrnoException).code === 'ENOSPC' ? Reply.InsufficientStorage : Reply.LocalError,
-            `Write failed after ${position - start} bytes: ${err.message}.`,
-          );
+          failure = writeFailure((err as NodeJS.ErrnoException).code, position - start, err.message);
           socket.destroy();
           finish();
         },

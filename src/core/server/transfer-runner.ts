@@ -70,7 +70,7 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   try {
     session.reply(Reply.OpeningData, job.openingText);
     const raw = passive
-      ? passive.accept(tunables.accept_timeout * 1000)
+      ? passive.accept(tunables.accept_timeout * 1000, job.direction === 'upload')
       : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
     socket = await abortable(raw, abort.signal);
     if (session.protectData) {

@@ -1,0 +1,15 @@
+{
+  "targets": [
+    {
+      "target_name": "ferry_io",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/ferry_io.c"],
+          "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"]
+        }, {
+          "type": "none"
+        }]
+      ]
+    }
+  ]
+}

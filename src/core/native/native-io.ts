@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** A transfer running in the addon's thread; opaque to JavaScript. */
+export type NativeTransferHandle = object & { readonly __nativeTransfer: unique symbol };
+
+/** How a native transfer ended; `code` and `call` are set for "error" (e.g. "EPIPE" in "sendfile"). */
+export type NativeOutcome = 'ok' | 'error' | 'cancelled' | 'idle';
+export type NativeDone = (outcome: NativeOutcome, code: string | undefined, bytes: number, call: 'sendfile' | 'read' | 'write' | undefined) => void;
+
+/**
+ * The native data path (native/ferry_io.c, Linux): one thread per plain transfer that sends a
+ * file with sendfile(2) or receives into it with read/pwrite, on dup()s of the descriptors.
+ */
+export interface NativeIo {
+  /** Sends `fileFd` from `offset` to its end over `socketFd`; `idleMs` without progress ends it (0 = never). */
+  send(socketFd: number, fileFd: number, offset: number, idleMs: number, done: NativeDone): NativeTransferHandle;
+  /** Receives from `socketFd` into `fileFd` at `offset` until the peer closes. */
+  receive(socketFd: number, fileFd: number, offset: number, idleMs: number, done: NativeDone): NativeTransferHandle;
+  /** Bytes moved so far. */
+  bytes(handle: NativeTransferHandle): number;
+  /** Stops the transfer; `done` follows with "cancelled" (or whatever it ended with first). */
+  cancel(handle: NativeTransferHandle): void;
+  /** True when the peer closed the socket without sending anything (a peek: nothing is consumed). */
+  peerClosed(socketFd: number): boolean;
+}
+
+const ADDON = 'ferry_io.node';
+
+/**
+ * Where the addon may be: next to a webpack bundle (dist/, copied there by the build) or in
+ * node-gyp's output at the project root (tsc's out/src/core/native, or dist/ in a checkout).
+ */
+function candidates(): string[] {
+  return [path.join(__dirname, ADDON), path.resolve(__dirname, '../../../../build/Release', ADDON), path.resolve(__dirname, '../build/Release', ADDON)];
+}
+
+/** Why the native path is off, for logs and `ferry --version`-style reports; undefined when it is on. */
+export let nativeIoUnavailable: string | undefined;
+
+function load(): NativeIo | undefined {
+  if (process.env.FERRY_NATIVE_IO === '0') {
+    nativeIoUnavailable = 'turned off by FERRY_NATIVE_IO=0';
+    return undefined;
+  }
+  if (process.platform !== 'linux') {
+    nativeIoUnavailable = `not available on ${process.platform}`;
+    return undefined;
+  }
+  const file = candidates().find((candidate) => fs.existsSync(candidate));
+  if (!file) {
+    nativeIoUnavailable = `${ADDON} was not built (npm install runs node-gyp; it needs a C compiler)`;
+    return undefined;
+  }
+  try {
+    // process.dlopen rather than require: bundlers leave it alone, and the path is computed.
+    const module = { exports: {} as NativeIo };
+    process.dlopen(module, file);
+    return module.exports;
+  } catch (err) {
+    nativeIoUnavailable = `${file} does not load: ${(err as Error).message}`;
+    return undefined;
+  }
+}
+
+/**
+ * The loaded addon, or undefined: then every transfer takes the JavaScript data path, which
+ * behaves the same, only with more CPU per byte. FERRY_NATIVE_IO=0 turns it off.
+ */
+export const nativeIo: NativeIo | undefined = load();

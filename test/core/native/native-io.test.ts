@@ -1,0 +1,230 @@
+/**
+ * The native data path (native/ferry_io.c) on its own, over real loopback sockets and real files:
+ * bytes and offsets, the end of a transfer, cancel, the idle limit, a peer that resets, a full
+ * disk, and that the thread holds no descriptor once it has reported. The server and client
+ * suites run on it as well (it is on whenever it is built); js-data-path.test.ts runs the
+ * transfer suites again without it.
+ */
+import * as assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NativeOutcome, nativeIo, nativeIoUnavailable, NativeTransferHandle } from '../../../src/core/native/native-io';
+
+interface Done {
+  outcome: NativeOutcome;
+  code?: string;
+  bytes: number;
+  call?: string;
+}
+
+function fdOf(socket: net.Socket): number {
+  return (socket as unknown as { _handle: { fd: number } })._handle.fd;
+}
+
+/** A connected loopback pair; the server side is accepted paused, as the FTP data listeners do. */
+async function socketPair(): Promise<{ server: net.Socket; client: net.Socket; close(): void }> {
+  const listener = net.createServer({ pauseOnConnect: true });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
+  const client = net.connect((listener.address() as net.AddressInfo).port, '127.0.0.1');
+  client.on('error', () => undefined);
+  const server = await accepted;
+  server.on('error', () => undefined);
+  listener.close();
+  return { server, client, close: () => (server.destroy(), client.destroy()) };
+}
+
+function start(direction: 'send' | 'receive', socket: net.Socket, fd: number, offset: number, idleMs = 0): { handle: NativeTransferHandle; done: Promise<Done> } {
+  let handle!: NativeTransferHandle;
+  const done = new Promise<Done>((resolve) => {
+    handle = nativeIo![direction](fdOf(socket), fd, offset, idleMs, (outcome, code, bytes, call) => resolve({ outcome, code, bytes, call }));
+  });
+  return { handle, done };
+}
+
+function readAll(socket: net.Socket): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.once('end', () => resolve(Buffer.concat(chunks)));
+    socket.once('error', reject);
+  });
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const openDescriptors = () => fs.readdirSync('/proc/self/fd').length;
+
+describe('native data path (sendfile / read+pwrite in a thread)', function () {
+  let dir: string;
+  const data = randomBytes(8 * 1024 * 1024 + 12345);
+  let source: string;
+
+  before(function () {
+    if (process.platform !== 'linux') this.skip();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-native-'));
+    source = path.join(dir, 'source.bin');
+    fs.writeFileSync(source, data);
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is built and loaded on Linux (npm install compiles it)', () => {
+    assert.ok(nativeIo, `native data path unavailable: ${nativeIoUnavailable}`);
+  });
+
+  it('sends a file from an offset to its end, byte for byte, and reports the count', async () => {
+    for (const offset of [0, 4096 + 7, data.length]) {
+      const pair = await socketPair();
+      const fd = fs.openSync(source, 'r');
+      try {
+        const received = readAll(pair.client);
+        const { done } = start('send', pair.server, fd, offset);
+        const result = await done;
+        pair.server.end();
+        const got = await received;
+        assert.equal(result.outcome, 'ok');
+        assert.equal(result.bytes, data.length - offset);
+        assert.equal(sha256(got), sha256(data.subarray(offset)));
+      } finally {
+        fs.closeSync(fd);
+        pair.close();
+      }
+    }
+  });
+
+  it('receives into a file at an offset until the peer closes, leaving the bytes before it alone', async () => {
+    const target = path.join(dir, 'received.bin');
+    const prefix = data.subarray(0, 1000);
+    fs.writeFileSync(target, prefix);
+    const pair = await socketPair();
+    const fd = fs.openSync(target, 'r+');
+    try {
+      const { done } = start('receive', pair.server, fd, prefix.length);
+      pair.client.end(data.subarray(prefix.length));
+      const result = await done;
+      assert.equal(result.outcome, 'ok');
+      assert.equal(result.bytes, data.length - prefix.length);
+    } finally {
+      fs.closeSync(fd);
+      pair.close();
+    }
+    assert.equal(sha256(fs.readFileSync(target)), sha256(data));
+  });
+
+  it('cancel stops a stalled transfer at once, and what arrived is in the file', async () => {
+    const target = path.join(dir, 'cancelled.bin');
+    const pair = await socketPair();
+    const fd = fs.openSync(target, 'w');
+    try {
+      const { handle, done } = start('receive', pair.server, fd, 0);
+      pair.client.write(data.subarray(0, 5000));
+      while (nativeIo!.bytes(handle) < 5000) await new Promise((r) => setTimeout(r, 10));
+      nativeIo!.cancel(handle);
+      const result = await done;
+      assert.equal(result.outcome, 'cancelled');
+      assert.equal(result.bytes, 5000);
+      // Cancelling again after the end is harmless.
+      nativeIo!.cancel(handle);
+    } finally {
+      fs.closeSync(fd);
+      pair.close();
+    }
+    assert.ok(fs.readFileSync(target).equals(data.subarray(0, 5000)));
+  });
+
+  it('ends a transfer that makes no progress for the idle limit', async () => {
+    const pair = await socketPair();
+    const fd = fs.openSync(source, 'r');
+    try {
+      // The reader never reads: the socket buffers fill and sendfile stops moving.
+      pair.client.pause();
+      const { done } = start('send', pair.server, fd, 0, 300);
+      const result = await done;
+      assert.equal(result.outcome, 'idle');
+      assert.ok(result.bytes > 0 && result.bytes < data.length, `${result.bytes} bytes`);
+    } finally {
+      fs.closeSync(fd);
+      pair.close();
+    }
+  });
+
+  it('reports a peer that resets the connection as a socket error with its errno name', async () => {
+    const pair = await socketPair();
+    const fd = fs.openSync(source, 'r');
+    try {
+      pair.client.pause();
+      const { done } = start('send', pair.server, fd, 0);
+      await new Promise((r) => setTimeout(r, 50));
+      pair.client.resetAndDestroy();
+      const result = await done;
+      assert.equal(result.outcome, 'error');
+      assert.equal(result.call, 'sendfile');
+      assert.ok(['EPIPE', 'ECONNRESET'].includes(result.code!), result.code);
+    } finally {
+      fs.closeSync(fd);
+      pair.close();
+    }
+  });
+
+  it('reports a full disk as a failed write (ENOSPC), after the bytes that fitted', async () => {
+    const pair = await socketPair();
+    const fd = fs.openSync('/dev/full', 'w');
+    try {
+      const { done } = start('receive', pair.server, fd, 0);
+      pair.client.end(data.subarray(0, 100_000));
+      const result = await done;
+      assert.deepEqual([result.outcome, result.call, result.code, result.bytes], ['error', 'write', 'ENOSPC', 0]);
+    } finally {
+      fs.closeSync(fd);
+      pair.close();
+    }
+  });
+
+  it('holds no descriptor after it has reported, even when JavaScript closed its own first', async () => {
+    const before = openDescriptors();
+    for (let i = 0; i < 20; i++) {
+      const pair = await socketPair();
+      const fd = fs.openSync(source, 'r');
+      const received = readAll(pair.client);
+      const { done } = start('send', pair.server, fd, data.length - 100_000);
+      // The thread works on its own duplicates: closing ours now must not disturb it.
+      fs.closeSync(fd);
+      const result = await done;
+      pair.server.end();
+      assert.equal((await received).length, 100_000);
+      assert.equal(result.bytes, 100_000);
+      pair.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(openDescriptors() <= before + 2, `descriptors: ${before} before, ${openDescriptors()} after`);
+  });
+
+  it('refuses bad arguments with a TypeError instead of crashing', () => {
+    const io = nativeIo!;
+    assert.throws(() => (io.send as unknown as (...a: unknown[]) => unknown)(-1, 0, 0, 0, () => undefined), TypeError);
+    assert.throws(() => (io.receive as unknown as (...a: unknown[]) => unknown)(0, 0, 0, 0), TypeError);
+    assert.throws(() => io.bytes({} as NativeTransferHandle), TypeError);
+  });
+
+  it('peeks at a paused socket: open, open with data waiting, closed quietly', async () => {
+    const pair = await socketPair();
+    try {
+      assert.equal(nativeIo!.peerClosed(fdOf(pair.server)), false);
+      pair.client.write('x');
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(nativeIo!.peerClosed(fdOf(pair.server)), false);
+    } finally {
+      pair.close();
+    }
+    const quiet = await socketPair();
+    try {
+      quiet.client.end();
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(nativeIo!.peerClosed(fdOf(quiet.server)), true);
+    } finally {
+      quiet.close();
+    }
+  });
+});
