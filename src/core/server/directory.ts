@@ -1,6 +1,6 @@
 import { promises as fsp, Stats } from 'node:fs';
 import * as path from 'node:path';
-import { ResolvedPath, RootedFs } from './rooted-fs';
+import { ResolvedPath, resolveReal, RootedFs } from './rooted-fs';
 
 export interface DirectoryEntry {
   name: string;
@@ -23,7 +23,7 @@ export async function readDirectoryEntries(fs: RootedFs, dir: ResolvedPath): Pro
         const full = path.join(dir.real, name);
         const st = await fsp.lstat(full).catch(() => undefined);
         if (!st?.isSymbolicLink()) return st && { name, stats: st };
-        const target = await fsp.realpath(full).catch(() => undefined);
+        const target = await resolveReal(full).catch(() => undefined);
         if (!target || !fs.contains(target)) return undefined;
         const followed = await fsp.stat(full).catch(() => undefined);
         return followed && { name, stats: followed };

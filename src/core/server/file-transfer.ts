@@ -88,6 +88,9 @@ function describeErrno(code: string | undefined): string {
   return code ?? 'unknown error';
 }
 
+/** Downloads up to this size stay on the JavaScript path (one read, one write). */
+const NATIVE_MIN_SEND = 1 << 20;
+
 /** Progress reports of a native transfer, which runs without callbacks per chunk. */
 const NATIVE_PROGRESS_MS = 250;
 
@@ -104,7 +107,9 @@ function plainSocketDescriptor(socket: DataSocket): number | undefined {
  * for an upload a socket Node is not reading (it would take bytes away from the thread). Data
  * sockets are created paused for that (see PassiveListener and connectWithTimeout).
  */
-function nativeDescriptor(socket: DataSocket, ctl: TransferControl, receiving: boolean): number | undefined {
+function nativeDescriptor(socket: DataSocket, ctl: TransferControl, receiving: boolean, bytesToSend?: number): number | undefined {
+  // A small file goes out in one read and one write: cheaper than starting a thread.
+  if (bytesToSend !== undefined && bytesToSend <= NATIVE_MIN_SEND) return undefined;
   const fd = plainSocketDescriptor(socket);
   if (fd === undefined || ctl.buckets.some((bucket) => bucket !== undefined && bucket.rate > 0)) return undefined;
   if (socket.writableLength > 0 || socket.readableLength > 0 || socket.readableEnded) return undefined;
@@ -314,7 +319,7 @@ function endSocket(socket: DataSocket, watch: SocketWatch): Promise<void> {
  * zero-byte read ends the file.
  */
 export async function sendFile(fd: number, start: number, socket: DataSocket, ctl: TransferControl, regularFileSize?: number): Promise<number> {
-  const socketFd = nativeDescriptor(socket, ctl, false);
+  const socketFd = nativeDescriptor(socket, ctl, false, regularFileSize === undefined ? undefined : regularFileSize - start);
   if (socketFd !== undefined) {
     const sent = await runNative('send', socketFd, fd, start, socket, ctl);
     const watch = new SocketWatch(socket, ctl);

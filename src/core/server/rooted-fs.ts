@@ -1,6 +1,43 @@
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { FtpReplyError, Reply } from './replies';
+
+/** open(2)'s O_PATH (Linux): a descriptor naming a file without opening its contents. */
+const O_PATH = process.platform === 'linux' ? 0o10000000 : undefined;
+
+function openFd(file: string, flags: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.open(file, flags, (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
+/**
+ * Where an open descriptor really leads, read from /proc (Linux): the kernel resolved every
+ * symlink while opening, so this is exactly the file the descriptor reads. Undefined without
+ * /proc (the caller then resolves the path with realpath).
+ */
+function openedPath(fd: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a path really leads, symlinks resolved. realpath(3) reads every component's link in
+ * turn (a system call each, in the thread pool); on Linux one open(O_PATH) resolves the whole
+ * path in the kernel and /proc/self/fd names the result. Fails as realpath does (ENOENT for a
+ * missing or dangling path, ELOOP, EACCES).
+ */
+export async function resolveReal(real: string): Promise<string> {
+  if (O_PATH === undefined) return fsp.realpath(real);
+  const fd = await openFd(real, O_PATH);
+  try {
+    return openedPath(fd) ?? (await fsp.realpath(real));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** A path as the client sees it (always absolute, `/`-separated) and where it lives on disk. */
 export interface ResolvedPath {
@@ -50,12 +87,62 @@ export class RootedFs {
     const real = this.lexicalReal(virtual);
     let target: string;
     try {
-      target = await fsp.realpath(real);
+      target = await resolveReal(real);
     } catch (err) {
       throw fsErrorToReply(err, virtual);
     }
     if (!this.contains(target)) throw outsideRoot(virtual);
     return { virtual, real };
+  }
+
+  /**
+   * Opens an existing path with `flags` and checks that what was opened lies inside the root.
+   * Checking the open descriptor (not the path beforehand) leaves no window for a symlink to be
+   * swapped in between the check and the use, and costs one thread-pool trip instead of two.
+   * The caller owns the descriptor.
+   */
+  async openExisting(cwd: string, arg: string, flags: number): Promise<ResolvedPath & { fd: number }> {
+    const virtual = this.virtualPath(cwd, arg);
+    const real = this.lexicalReal(virtual);
+    if (O_PATH === undefined) {
+      await this.existing('/', virtual);
+      return { virtual, real, fd: await openFd(real, flags).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
+    }
+    let fd: number;
+    try {
+      fd = await openFd(real, flags);
+    } catch (err) {
+      throw fsErrorToReply(err, virtual);
+    }
+    let target: string | undefined;
+    try {
+      target = openedPath(fd) ?? (await fsp.realpath(real));
+    } catch {
+      target = undefined;
+    }
+    if (target === undefined || !this.contains(target)) {
+      fs.closeSync(fd);
+      throw outsideRoot(virtual);
+    }
+    return { virtual, real, fd };
+  }
+
+  /**
+   * An existing path inside the root with its stats (of the symlink's target, as stat(2)).
+   * On Linux: one open(O_PATH), whose descriptor answers both where it leads and fstat.
+   */
+  async existingWithStats(cwd: string, arg: string): Promise<{ target: ResolvedPath; st: fs.Stats }> {
+    if (O_PATH === undefined) {
+      const target = await this.existing(cwd, arg);
+      return { target, st: await fsp.stat(target.real).catch((err) => Promise.reject(fsErrorToReply(err, target.virtual))) };
+    }
+    const { fd, ...target } = await this.openExisting(cwd, arg, O_PATH);
+    try {
+      // fstat of an open descriptor reads the in-memory inode: no thread-pool trip needed.
+      return { target, st: fs.fstatSync(fd) };
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /**
@@ -70,7 +157,7 @@ export class RootedFs {
     const real = path.join(parent.real, path.posix.basename(virtual));
     const link = await fsp.lstat(real).catch(() => undefined);
     if (link?.isSymbolicLink()) {
-      const target = await fsp.realpath(real).catch(() => undefined);
+      const target = await resolveReal(real).catch(() => undefined);
       if (target === undefined || !this.contains(target)) throw outsideRoot(virtual);
     }
     return { virtual, real };

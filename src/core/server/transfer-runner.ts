@@ -66,7 +66,8 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   session.transfer = { info, abort, done: new Promise<void>((resolve) => (settle = resolve)) };
   session.server.emit('transfer-start', info);
   let socket: DataSocket | undefined;
-  let final: FtpReplyError;
+  // A plain reply for success: an Error would capture a stack trace per transfer for nothing.
+  let final: { code: number; message: string };
   try {
     session.reply(Reply.OpeningData, job.openingText);
     const raw = passive
@@ -86,7 +87,7 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
     };
     const bytes = await job.run(socket, ctl);
     info.ok = true;
-    final = new FtpReplyError(Reply.TransferComplete, `Transfer complete (${bytes} bytes).`);
+    final = { code: Reply.TransferComplete, message: `Transfer complete (${bytes} bytes).` };
   } catch (err) {
     final = err instanceof FtpReplyError ? err : fsErrorToReply(err, job.path);
     info.ok = false;

@@ -17,8 +17,7 @@ export async function onDisk<T>(virtual: string, action: () => Promise<T>): Prom
 
 /** Resolves `arg` to an existing regular file (550 otherwise) with its stats. */
 export async function regularFile(session: Session, arg: string) {
-  const target = await session.fs!.existing(session.cwd, arg);
-  const st = await onDisk(target.virtual, () => fsp.stat(target.real));
+  const { target, st } = await session.fs!.existingWithStats(session.cwd, arg);
   if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
   return { target, st };
 }

@@ -9,12 +9,11 @@ import { onDisk } from './files';
 
 /**
  * The opened file must be a regular file that reaches the REST offset; otherwise it is closed
- * again and the client gets 550 or 554.
+ * again (`close`) and the client gets 550 or 554.
  */
-async function checkOpenedFile(handle: fsp.FileHandle, virtual: string, offset: number): Promise<Stats> {
-  const st = await handle.stat();
+function checkOpened(st: Stats, virtual: string, offset: number, close: () => void): Stats {
   if (st.isFile() && offset <= st.size) return st;
-  await handle.close();
+  close();
   if (!st.isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${virtual}: Not a regular file.`);
   throw new FtpReplyError(Reply.InvalidRestartPosition, `REST offset ${offset} is beyond the end of ${virtual} (${st.size} bytes).`);
 }
@@ -28,16 +27,17 @@ function takeRestOffset(session: Session): number {
 async function retrieve(session: Session, arg: string): Promise<void> {
   requireDataSetup(session);
   const offset = takeRestOffset(session);
-  const target = await session.fs!.existing(session.cwd, arg);
-  const handle = await onDisk(target.virtual, () => fsp.open(target.real, 'r'));
-  const st = await checkOpenedFile(handle, target.virtual, offset);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer (it is refused below).
+  const { fd, ...target } = await session.fs!.openExisting(session.cwd, arg, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  // Closing a file that was only read never waits for a disk: no thread-pool trip for it.
+  const st = checkOpened(fs.fstatSync(fd), target.virtual, offset, () => fs.closeSync(fd));
   await runTransfer(session, {
     command: 'RETR',
     path: target.virtual,
     direction: 'download',
     openingText: `Opening BINARY mode data connection for ${target.virtual} (${st.size - offset} bytes${offset ? ` from offset ${offset}` : ''}).`,
-    run: (socket, ctl) => sendFile(handle.fd, offset, socket, ctl, st.size),
-    cleanup: () => handle.close(),
+    run: (socket, ctl) => sendFile(fd, offset, socket, ctl, st.size),
+    cleanup: async () => fs.closeSync(fd),
   });
 }
 
@@ -55,7 +55,8 @@ async function openForUpload(session: Session, real: string): Promise<{ handle: 
     return { handle, created: true };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return { handle: await fsp.open(real, O_WRONLY), created: false };
+    // O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) instead of holding a thread-pool thread.
+    return { handle: await fsp.open(real, O_WRONLY | fs.constants.O_NONBLOCK), created: false };
   }
 }
 
@@ -65,7 +66,8 @@ async function store(session: Session, arg: string, append: boolean): Promise<vo
   if (append && offset > 0) throw new FtpReplyError(Reply.BadSequence, 'APPE cannot follow REST: use REST with STOR to resume.');
   const target = await session.fs!.creatable(session.cwd, arg);
   const { handle, created } = await onDisk(target.virtual, () => openForUpload(session, target.real));
-  const st = await checkOpenedFile(handle, target.virtual, offset);
+  // fstat of an open descriptor reads the in-memory inode: no thread-pool trip needed.
+  const st = checkOpened(fs.fstatSync(handle.fd), target.virtual, offset, () => void handle.close());
   const start = append ? st.size : offset;
   await runTransfer(session, {
     command: append ? 'APPE' : 'STOR',
