@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { applyOverrides, defaultTunables, Override, hashPassword, loadConfigFile, startServer, Tunables, UserAccount } from '../core/server';
+import { applyOverrides, defaultTunables, Override, hashPassword, loadConfigFile, startServer, tuneHeapForServer, Tunables, UserAccount } from '../core/server';
 import { ALL_PERMISSIONS } from '../core/server/permissions';
 import { parseArgs, UsageError } from './args';
 
@@ -63,6 +63,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     generatedLogin = `ferry / ${password}`;
   }
 
+  tuneHeapForServer();
   const server = await startServer({ root, tunables, users, stateDir: opt('state-dir') });
   const verbose = args.options.has('verbose');
   server.on('log', (line) => verbose && console.log(line));

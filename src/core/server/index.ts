@@ -1,5 +1,6 @@
 /** Public API of the embedded server, for the CLI and the editor layer. */
 export { startServer, defaultStateDir } from './server';
+export { tuneHeapForServer } from './process-tuning';
 export type { ServerHandle, ServerOptions, ServerEvents } from './server';
 export type { SessionInfo, TransferInfo } from './server-context';
 export type { UserAccount } from './authorizer';

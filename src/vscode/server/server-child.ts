@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ConfigError, ServerHandle, startServer } from '../../core/server';
+import { ConfigError, ServerHandle, startServer, tuneHeapForServer } from '../../core/server';
 import { ChildMessage, ParentMessage, StartFailure, StartRequest } from './protocol';
 
 /** How often session snapshots are compared, so the editor shows live commands and transfer rates. */
@@ -57,6 +57,7 @@ async function start(request: StartRequest): Promise<void> {
   const rootProblem = await checkRoot(root);
   if (rootProblem) return void send({ type: 'failed', failure: rootProblem });
   try {
+    tuneHeapForServer();
     server = await startServer({ root: request.root, tunables: request.tunables, users: request.users, stateDir: request.stateDir });
   } catch (err) {
     return void send({ type: 'failed', failure: describeFailure(err) });
