@@ -63,8 +63,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     generatedLogin = `ferry / ${password}`;
   }
 
-  tuneHeapForServer();
   const server = await startServer({ root, tunables, users, stateDir: opt('state-dir') });
+  tuneHeapForServer(server);
   const verbose = args.options.has('verbose');
   server.on('log', (line) => verbose && console.log(line));
   server.on('login', (s) => console.log(`login: ${s.user} from ${s.remoteAddress}`));

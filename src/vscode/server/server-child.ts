@@ -57,8 +57,8 @@ async function start(request: StartRequest): Promise<void> {
   const rootProblem = await checkRoot(root);
   if (rootProblem) return void send({ type: 'failed', failure: rootProblem });
   try {
-    tuneHeapForServer();
     server = await startServer({ root: request.root, tunables: request.tunables, users: request.users, stateDir: request.stateDir });
+    tuneHeapForServer(server);
   } catch (err) {
     return void send({ type: 'failed', failure: describeFailure(err) });
   }

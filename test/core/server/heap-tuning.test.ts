@@ -16,12 +16,12 @@ const MiB = 1 << 20;
 
 /** Child side: serve, report the port, then report the young generation's size when asked. */
 async function serveAndReport(tuned: boolean): Promise<void> {
-  if (tuned) tuneHeapForServer();
   const server = await startServer({
     root: tempDir('ferry-heap-'),
     users: [{ name: TEST_USER, passwordHash: await testPasswordHash(), perms: 'elr' }],
     tunables: { listen_port: 0, maximum_clients: 0, max_conns_per_ip: 0, login_fail_delay_ms: 0 },
   });
+  if (tuned) tuneHeapForServer(server);
   process.send!({ port: server.address.port });
   process.on('message', () => {
     const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!;
