@@ -26,15 +26,29 @@ const PEER_PORTS: [string, number][] = [
   ['pyftpdlib', 2124],
 ];
 
-function greets(port: number): Promise<boolean> {
+/**
+ * True when the server on `port` greets and accepts AUTH TLS (234): a peer started earlier by
+ * hand without PEERS_TLS greets as well, and must be restarted in TLS mode.
+ */
+function offersTls(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    let asked = false;
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(3000, () => done(false));
-    socket.once('data', (d) => done(d.toString().startsWith('220')));
+    socket.on('data', (d) => {
+      text += d.toString();
+      // pure-ftpd's greeting is multi-line: wait for its final "220 " line.
+      if (!asked && /^220 /m.test(text)) {
+        asked = true;
+        text = '';
+        socket.write('AUTH TLS\r\n');
+      } else if (asked && /^\d{3} /m.test(text)) done(/^234 /m.test(text));
+    });
     socket.once('error', () => done(false));
   });
 }
@@ -47,7 +61,7 @@ let started: Promise<void> | undefined;
  */
 export function ensurePeers(): Promise<void> {
   started ??= (async () => {
-    const up = await Promise.all(PEER_PORTS.map(([, port]) => greets(port)));
+    const up = await Promise.all(PEER_PORTS.map(([, port]) => offersTls(port)));
     const tlsReady = existsSync(path.join(PEERS_BASE, 'tls', 'cert.pem'));
     if (up.every(Boolean) && tlsReady) return;
     const script = path.join(__dirname, '..', '..', '..', 'test', 'peers', 'start-peers.sh');
