@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { nativeIo, nativeIoUnavailable } from '../core/native/native-io';
 import { applyOverrides, defaultTunables, Override, hashPassword, loadConfigFile, startServer, tuneHeapForServer, Tunables, UserAccount } from '../core/server';
 import { ALL_PERMISSIONS } from '../core/server/permissions';
 import { parseArgs, UsageError } from './args';
@@ -72,6 +73,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   console.log(`serving ${root}`);
   if (generatedLogin) console.log(`login: ${generatedLogin}`);
   if (server.generatedCertificate) console.log('generated a self-signed TLS certificate');
+  console.log(nativeIo ? 'data path: native (sendfile/splice)' : `data path: JavaScript (native one ${nativeIoUnavailable})`);
   console.log(`listening on ${server.url.replace(/\/$/, '')}`);
 
   await new Promise<void>((resolve) => {

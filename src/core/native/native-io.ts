@@ -35,7 +35,7 @@ function candidates(): string[] {
   return [path.join(__dirname, ADDON), path.resolve(__dirname, '../../../../build/Release', ADDON), path.resolve(__dirname, '../build/Release', ADDON)];
 }
 
-/** Why the native path is off, for logs and `ferry --version`-style reports; undefined when it is on. */
+/** Why the native path is off (`ferry serve` prints it); undefined when it is on. */
 export let nativeIoUnavailable: string | undefined;
 
 function load(): NativeIo | undefined {

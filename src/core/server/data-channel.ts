@@ -3,7 +3,7 @@ import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
 import { ConnectFailure, connectWithTimeout } from '../net/connect';
 import { nativeIo } from '../native/native-io';
-import { peerClosedQuietly } from './file-transfer';
+import { peerClosedQuietly } from './native-transfer';
 import { FtpReplyError, Reply } from './replies';
 
 export { plainAddress };

@@ -25,9 +25,15 @@ function lstatNow(full: string): Stats | undefined {
   }
 }
 
-/** An entry as listings show it: a symlink as its target when that stays inside the root, else nothing. */
-async function entry(fs: RootedFs, name: string, full: string, st: Stats | undefined): Promise<DirectoryEntry | undefined> {
-  if (!st?.isSymbolicLink()) return st && { name, stats: st };
+/**
+ * An entry as listings show it: a symlink as its target when that stays inside the root, else
+ * nothing. Only a symlink needs more file system calls (and a promise).
+ */
+function entry(fs: RootedFs, name: string, full: string, st: Stats | undefined): DirectoryEntry | undefined | Promise<DirectoryEntry | undefined> {
+  return st?.isSymbolicLink() ? followLink(fs, name, full) : st && { name, stats: st };
+}
+
+async function followLink(fs: RootedFs, name: string, full: string): Promise<DirectoryEntry | undefined> {
   const target = await resolveReal(full).catch(() => undefined);
   if (!target || !fs.contains(target)) return undefined;
   const followed = await fsp.stat(full).catch(() => undefined);
@@ -54,8 +60,8 @@ export async function readDirectoryEntries(fs: RootedFs, dir: ResolvedPath, cach
     i += batch.length;
     for (const name of batch) {
       const full = path.join(dir.real, name);
-      const st = lstatNow(full);
-      const found = st?.isSymbolicLink() ? await entry(fs, name, full, st) : st && { name, stats: st };
+      let found = entry(fs, name, full, lstatNow(full));
+      if (found instanceof Promise) found = await found;
       if (found) out.push(found);
     }
     if (performance.now() - started > cachedStatMs * batch.length) break;

@@ -13,7 +13,8 @@ const SETTLE_MS = 5000;
  * those objects all survive their first garbage collections, and V8 answers survival by doubling
  * the young generation, up to 16 MiB per semi-space, which it then keeps: with 2000 idle sessions
  * that was 8 KB of resident memory per session, two thirds of it empty young generation (see
- * bench/, idle sessions). Keeping the young generation at its initial 1 MiB semi-spaces costs a
+ * bench/, idle sessions). Not letting it grow by doubling (it stayed at 2 MiB after 1000
+ * pipelined logins, 4 MiB after 1000 logins that wait for each reply, instead of 16-32 MiB) costs a
  * few more (short) scavenges during login bursts; transfers allocate little on the JS heap (their
  * buffers live outside it) and plain ones run in the native data path.
  * `--semi-space-growth-factor` is read whenever V8 considers growing, so it works when set at run

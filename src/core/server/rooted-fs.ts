@@ -85,9 +85,13 @@ export class RootedFs {
   async existing(cwd: string, arg: string): Promise<ResolvedPath> {
     const virtual = this.virtualPath(cwd, arg);
     const real = this.lexicalReal(virtual);
+    if (O_PATH !== undefined) {
+      fs.closeSync(await this.openInside(virtual, real, O_PATH));
+      return { virtual, real };
+    }
     let target: string;
     try {
-      target = await resolveReal(real);
+      target = await fsp.realpath(real);
     } catch (err) {
       throw fsErrorToReply(err, virtual);
     }
@@ -104,27 +108,25 @@ export class RootedFs {
   async openExisting(cwd: string, arg: string, flags: number): Promise<ResolvedPath & { fd: number }> {
     const virtual = this.virtualPath(cwd, arg);
     const real = this.lexicalReal(virtual);
-    if (O_PATH === undefined) {
-      await this.existing('/', virtual);
-      return { virtual, real, fd: await openFd(real, flags).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
-    }
+    if (O_PATH !== undefined) return { virtual, real, fd: await this.openInside(virtual, real, flags) };
+    await this.existing('/', virtual);
+    return { virtual, real, fd: await openFd(real, flags).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
+  }
+
+  /** Linux: opens `real` and returns the descriptor once /proc/self/fd says it lies inside the root. */
+  private async openInside(virtual: string, real: string, flags: number): Promise<number> {
     let fd: number;
     try {
       fd = await openFd(real, flags);
     } catch (err) {
       throw fsErrorToReply(err, virtual);
     }
-    let target: string | undefined;
-    try {
-      target = openedPath(fd) ?? (await fsp.realpath(real));
-    } catch {
-      target = undefined;
-    }
+    const target = openedPath(fd) ?? (await fsp.realpath(real).catch(() => undefined));
     if (target === undefined || !this.contains(target)) {
       fs.closeSync(fd);
       throw outsideRoot(virtual);
     }
-    return { virtual, real, fd };
+    return fd;
   }
 
   /**

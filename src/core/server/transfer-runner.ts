@@ -1,12 +1,10 @@
-import { Duplex } from 'node:stream';
 import { clientDataSocket, connectActive, plainAddress, secureDataSocket } from './data-channel';
-import { DataConnectionError, TransferControl } from './file-transfer';
+import { DataConnectionError, DataSocket, TransferControl } from './transfer-control';
 import { FtpReplyError, Reply } from './replies';
 import { fsErrorToReply } from './rooted-fs';
 import { TransferInfo } from './server-context';
 import type { Session } from './session';
 
-export type DataSocket = Duplex & { setTimeout(ms: number): unknown };
 
 /** One data transfer as the transfer commands describe it. */
 export interface TransferJob {

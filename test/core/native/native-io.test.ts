@@ -6,12 +6,14 @@
  * transfer suites again without it.
  */
 import * as assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NativeOutcome, nativeIo, nativeIoUnavailable, NativeTransferHandle } from '../../../src/core/native/native-io';
+import { readAll } from '../../helpers/control-client';
+import { sha256 } from '../../helpers/processes';
 
 interface Done {
   outcome: NativeOutcome;
@@ -45,16 +47,6 @@ function start(direction: 'send' | 'receive', socket: net.Socket, fd: number, of
   return { handle, done };
 }
 
-function readAll(socket: net.Socket): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.once('end', () => resolve(Buffer.concat(chunks)));
-    socket.once('error', reject);
-  });
-}
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const openDescriptors = () => fs.readdirSync('/proc/self/fd').length;
 
 describe('native data path (sendfile / read+pwrite in a thread)', function () {
