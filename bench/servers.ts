@@ -132,7 +132,8 @@ export async function startFerry(root: string, extraSet: string[] = [], label = 
   const port = await freePort();
   const cli = path.join(REPO, 'out', 'src', 'cli.js');
   const sets = ['max_conns_per_ip=0', 'maximum_clients=0', 'local_umask=022', ...extraSet].flatMap((s) => ['--set', s]);
-  return launch(label, process.execPath, [cli, 'serve', root, '--port', String(port), '--user', 'tester:secret', ...sets], port, {
+  // --quiet: no line per login and transfer, as vsftpd (xferlog_enable=NO) and pyftpdlib (WARNING) run here.
+  return launch(label, process.execPath, [cli, 'serve', root, '--port', String(port), '--user', 'tester:secret', '--quiet', ...sets], port, {
     user: 'tester',
     pass: 'secret',
     uploadDir: 'up-ferry',

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CliProcess, runCli } from './helpers/cli-process';
 import { ControlClient } from './helpers/control-client';
 import { tempDir } from './helpers/ferry-server';
-import { withClient } from './helpers/ftp-session';
+import { dataCommand, loggedIn, withClient } from './helpers/ftp-session';
 
 const HASH = /^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
@@ -81,6 +81,29 @@ describe('cli: ferry hash-password and ferry serve', () => {
     assert.equal(await loginCode(port, m[1], m[2]), 230);
     assert.equal(await loginCode(port, m[1], m[2] + 'x'), 530);
     assert.equal(await loginCode(port, 'anonymous', 'x'), 530);
+  });
+
+  it('serve prints a line per login and transfer; with --quiet only failed transfers', async () => {
+    const big = path.join(root, 'big.bin');
+    writeFileSync(big, Buffer.alloc(32 << 20));
+    try {
+      for (const quiet of [false, true]) {
+        const { proc, port } = await serve([root, '--port', '0', '--user', 'a:b', ...(quiet ? ['--quiet'] : [])]);
+        const client = await loggedIn(port, 'a', 'b');
+        assert.equal((await dataCommand(client, 'RETR hello.txt')).final.code, 226);
+        // 32 MiB cannot fit in loopback buffers: dropping the data connection fails the transfer.
+        const socket = await client.passiveData();
+        assert.equal((await client.send('RETR big.bin')).code, 150);
+        socket.destroy();
+        assert.equal((await client.read()).code, 426);
+        client.close();
+        await proc.waitFor(/RETR \/big\.bin failed/);
+        assert.equal(/login: a from 127\.0\.0\.1/.test(proc.stdout), !quiet, proc.stdout);
+        assert.equal(/RETR \/hello\.txt ok 23 bytes/.test(proc.stdout), !quiet, proc.stdout);
+      }
+    } finally {
+      rmSync(big);
+    }
   });
 
   it('exits cleanly with code 0 on SIGTERM, telling connected clients', async () => {

@@ -16,7 +16,8 @@ export const SERVE_USAGE = `ferry serve [ROOT] [options]
   --tls                  offer explicit FTPS (AUTH TLS)
   --set KEY=VALUE        set any mini_ftpd.conf key (repeatable)
   --state-dir DIR        where a generated TLS certificate is kept
-  --verbose              log every command`;
+  --verbose              log every command
+  --quiet                no line per login or transfer (failed transfers are still printed)`;
 
 /** `ferry serve`: resolves when the server has been stopped by SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[]): Promise<void> {
@@ -31,6 +32,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     set: { value: true, repeat: true },
     'state-dir': { value: true },
     verbose: {},
+    quiet: {},
   });
   if (args.positional.length > 1) throw new UsageError('serve takes at most one ROOT directory');
   const root = path.resolve(args.positional[0] ?? '.');
@@ -67,9 +69,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const server = await startServer({ root, tunables, users, stateDir: opt('state-dir') });
   tuneHeapForServer(server);
   const verbose = args.options.has('verbose');
+  // A line per login and transfer is a write(2) to the terminal or pipe each: --quiet leaves
+  // them out for busy servers (failed transfers are still worth a line).
+  const quiet = args.options.has('quiet') && !verbose;
   server.on('log', (line) => verbose && console.log(line));
-  server.on('login', (s) => console.log(`login: ${s.user} from ${s.remoteAddress}`));
-  server.on('transfer-end', (t) => console.log(`${t.command} ${t.path} ${t.ok ? 'ok' : 'failed'} ${t.bytes} bytes${t.error ? ': ' + t.error : ''}`));
+  if (!quiet) server.on('login', (s) => console.log(`login: ${s.user} from ${s.remoteAddress}`));
+  server.on('transfer-end', (t) => {
+    if (!quiet || !t.ok) console.log(`${t.command} ${t.path} ${t.ok ? 'ok' : 'failed'} ${t.bytes} bytes${t.error ? ': ' + t.error : ''}`);
+  });
   console.log(`serving ${root}`);
   if (generatedLogin) console.log(`login: ${generatedLogin}`);
   if (server.generatedCertificate) console.log('generated a self-signed TLS certificate');

@@ -23,6 +23,10 @@ export interface NativeIo {
   cancel(handle: NativeTransferHandle): void;
   /** True when the peer closed the socket without sending anything (a peek: nothing is consumed). */
   peerClosed(socketFd: number): boolean;
+  /** open(2) on the calling thread only if the kernel needs no I/O for it (openat2 RESOLVE_CACHED): the descriptor, else -1 (also for any error). */
+  openCached(file: string, flags: number): number;
+  /** pread(2) on the calling thread of what the page cache holds (preadv2 RWF_NOWAIT; tmpfs: all): bytes read, -1 when it would wait or failed. */
+  readCached(fd: number, buffer: Buffer, length: number, position: number): number;
 }
 
 const ADDON = 'ferry_io.node';

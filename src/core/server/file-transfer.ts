@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { readAt } from './fast-fs';
 import { nativeDescriptor, runNative } from './native-transfer';
 import { takeFromAll, throttledChunkSize } from './throttle';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
@@ -259,7 +260,9 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
     for (;;) {
       while (inFlight >= READ_DEPTH - 1) await watch.guard(new Promise<void>((resolve) => (writeDone = resolve)));
       const buffer = downloadBuffers.take(readSize);
-      const read = readInto(fd, buffer, readSize, position);
+      // The first read (all of a small file) on the event loop when the page cache has it (see
+      // fast-fs.ts); later, larger ones in the pool, overlapping with the socket's writes.
+      const read = readSize <= FIRST_READ ? readAt(fd, buffer, readSize, position) : readInto(fd, buffer, readSize, position);
       reading = { buffer, done: read.catch(() => undefined) };
       const n = await watch.guard(read);
       reading = undefined;

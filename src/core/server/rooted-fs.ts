@@ -1,14 +1,11 @@
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { openFile } from './fast-fs';
 import { FtpReplyError, Reply } from './replies';
 
 /** open(2)'s O_PATH (Linux): a descriptor naming a file without opening its contents. */
 const O_PATH = process.platform === 'linux' ? 0o10000000 : undefined;
-
-function openFd(file: string, flags: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.open(file, flags, (err, fd) => (err ? reject(err) : resolve(fd))));
-}
 
 /**
  * Where an open descriptor really leads, read from /proc (Linux): the kernel resolved every
@@ -31,7 +28,7 @@ function openedPath(fd: number): string | undefined {
  */
 export async function resolveReal(real: string): Promise<string> {
   if (O_PATH === undefined) return fsp.realpath(real);
-  const fd = await openFd(real, O_PATH);
+  const fd = await openFile(real, O_PATH);
   try {
     return openedPath(fd) ?? (await fsp.realpath(real));
   } finally {
@@ -110,14 +107,14 @@ export class RootedFs {
     const real = this.lexicalReal(virtual);
     if (O_PATH !== undefined) return { virtual, real, fd: await this.openInside(virtual, real, flags) };
     await this.existing('/', virtual);
-    return { virtual, real, fd: await openFd(real, flags).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
+    return { virtual, real, fd: await openFile(real, flags).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
   }
 
   /** Linux: opens `real` and returns the descriptor once /proc/self/fd says it lies inside the root. */
   private async openInside(virtual: string, real: string, flags: number): Promise<number> {
     let fd: number;
     try {
-      fd = await openFd(real, flags);
+      fd = await openFile(real, flags);
     } catch (err) {
       throw fsErrorToReply(err, virtual);
     }

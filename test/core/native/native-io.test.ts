@@ -6,6 +6,7 @@
  * transfer suites again without it.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -198,6 +199,49 @@ describe('native data path (sendfile / read+pwrite in a thread)', function () {
     assert.throws(() => (io.send as unknown as (...a: unknown[]) => unknown)(-1, 0, 0, 0, () => undefined), TypeError);
     assert.throws(() => (io.receive as unknown as (...a: unknown[]) => unknown)(0, 0, 0, 0), TypeError);
     assert.throws(() => io.bytes({} as NativeTransferHandle), TypeError);
+  });
+
+  it('openCached / readCached answer on the calling thread from memory, and say -1 for the thread pool otherwise', function () {
+    // tmpfs: everything is in memory, so both must answer (on ext4 a path may not be cached).
+    if (!fs.existsSync('/dev/shm')) this.skip();
+    const shm = fs.mkdtempSync('/dev/shm/ferry-cached-');
+    try {
+      const file = path.join(shm, 'cached.bin');
+      fs.writeFileSync(file, data.subarray(0, 300_000));
+      const io = nativeIo!;
+      const fd = io.openCached(file, fs.constants.O_RDONLY);
+      assert.ok(fd >= 0, `openCached gave ${fd}`);
+      try {
+        assert.equal(fs.fstatSync(fd).ino, fs.statSync(file).ino);
+        // Like every descriptor Node opens, it must not leak into child processes.
+        const flags = parseInt(/flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'))![1], 8);
+        assert.ok(flags & 0o2000000, `O_CLOEXEC in ${flags.toString(8)}`);
+        const buffer = Buffer.alloc(100_000);
+        assert.equal(io.readCached(fd, buffer, 100_000, 250_000), 50_000);
+        assert.ok(buffer.subarray(0, 50_000).equals(data.subarray(250_000, 300_000)));
+        assert.equal(io.readCached(fd, buffer, 100, 300_000), 0, 'end of file');
+        assert.throws(() => io.readCached(fd, buffer, 100_001, 0), TypeError);
+        assert.throws(() => io.readCached(fd, buffer, 10, -1), TypeError);
+      } finally {
+        fs.closeSync(fd);
+      }
+      const pathFd = io.openCached(shm, 0o10000000 /* O_PATH */);
+      assert.ok(pathFd >= 0);
+      fs.closeSync(pathFd);
+      assert.equal(io.openCached(path.join(shm, 'missing'), fs.constants.O_RDONLY), -1);
+      assert.equal(io.openCached(`${file}\0ignored`, fs.constants.O_RDONLY), -1);
+      assert.equal(io.openCached(file, fs.constants.O_RDONLY | fs.constants.O_CREAT), -1, 'openat2 refuses O_CREAT with RESOLVE_CACHED');
+      const fifo = path.join(shm, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const readEnd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      try {
+        assert.equal(io.readCached(readEnd, Buffer.alloc(10), 10, 0), -1, 'a pipe has no page cache');
+      } finally {
+        fs.closeSync(readEnd);
+      }
+    } finally {
+      fs.rmSync(shm, { recursive: true, force: true });
+    }
   });
 
   it('peeks at a paused socket: open, open with data waiting, closed quietly', async () => {

@@ -318,6 +318,17 @@ describe('server commands: reply codes and effects on disk', () => {
       await expectCodes([['EPSV 2', 522]]);
     });
 
+    it('without pasv_min_port, passive ports are odd ports spread over the whole ephemeral range (Linux)', async function () {
+      if (process.platform !== 'linux') this.skip();
+      const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'latin1').trim().split(/\s+/).map(Number);
+      const ports: number[] = [];
+      for (let i = 0; i < 40; i++) ports.push(Number(/\|\|\|(\d+)\|/.exec((await c.send('EPSV')).text)![1]));
+      for (const port of ports) assert.ok(port % 2 === 1 && port >= low && port <= high, `${port} in ${low}-${high}`);
+      // bind(0) with SO_REUSEADDR would only ever give ports from the lower half.
+      const middle = low + (high - low) / 2;
+      assert.ok(ports.some((p) => p < middle) && ports.some((p) => p > middle), ports.join(' '));
+    });
+
     it('after EPSV ALL only EPSV is accepted', async () => {
       await expectCodes([['EPSV ALL', 200], ['PASV', 503], ['PORT 127,0,0,1,200,10', 503], ['EPRT |1|127.0.0.1|51210|', 503], ['EPSV', 229]]);
     });
