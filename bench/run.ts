@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { curl } from './curl';
 import { RawFtp } from './ftp-raw';
 import { descendants, memory } from './procstat';
-import { availability, killAllServers, RunningServer, startFerry, startFtpSrv, startPyftpdlib, startVsftpd } from './servers';
+import { availability, ferryNodeVersion, killAllServers, RunningServer, startFerry, startFtpSrv, startPyftpdlib, startVsftpd } from './servers';
 import { emit, fmt, median, percentile, progress } from './stats';
 import { runClientBench } from './client-bench';
 
@@ -392,7 +392,7 @@ async function main(): Promise<void> {
       }
     }
 
-    console.log(`# Ferry bench ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cpus, files on ${dir}${QUICK ? ' (BENCH_QUICK)' : ''}`);
+    console.log(`# Ferry bench ${new Date().toISOString()} node ${process.version} (Ferry's server: ${ferryNodeVersion()}), ${os.cpus().length} cpus, files on ${dir}${QUICK ? ' (BENCH_QUICK)' : ''}`);
     console.log(`# throughput: MB = 1e6 bytes over curl's transfer phase (time_total - time_pretransfer, i.e. up to the 226); ${REPS} reps, servers interleaved; x#N = repetition N`);
     for (const kind of kinds) {
       reportSeries(`${kind}_MBps`, 'MB/s', names);

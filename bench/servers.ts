@@ -128,12 +128,24 @@ async function launch(
 }
 
 /** Ferry through its CLI, as a user runs it. */
+/**
+ * The Node that runs Ferry's server: BENCH_FERRY_NODE, else the one running the benchmark. The
+ * editor's server child runs on the extension host's Node (22 or newer in current VS Code builds,
+ * 24 in the code-server of test/vscode), which JIT-compiles the per-file path much sooner than 20.
+ */
+const FERRY_NODE = process.env.BENCH_FERRY_NODE || process.execPath;
+
+/** The version of the Node that runs Ferry's server, for the report's header. */
+export function ferryNodeVersion(): string {
+  return FERRY_NODE === process.execPath ? process.version : execFileSync(FERRY_NODE, ['--version'], { encoding: 'utf8' }).trim();
+}
+
 export async function startFerry(root: string, extraSet: string[] = [], label = 'ferry'): Promise<RunningServer> {
   const port = await freePort();
   const cli = path.join(REPO, 'out', 'src', 'cli.js');
   const sets = ['max_conns_per_ip=0', 'maximum_clients=0', 'local_umask=022', ...extraSet].flatMap((s) => ['--set', s]);
   // --quiet: no line per login and transfer, as vsftpd (xferlog_enable=NO) and pyftpdlib (WARNING) run here.
-  return launch(label, process.execPath, [cli, 'serve', root, '--port', String(port), '--user', 'tester:secret', '--quiet', ...sets], port, {
+  return launch(label, FERRY_NODE, [cli, 'serve', root, '--port', String(port), '--user', 'tester:secret', '--quiet', ...sets], port, {
     user: 'tester',
     pass: 'secret',
     uploadDir: 'up-ferry',
