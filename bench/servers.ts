@@ -127,7 +127,6 @@ async function launch(
   return server;
 }
 
-/** Ferry through its CLI, as a user runs it. */
 /**
  * The Node that runs Ferry's server: BENCH_FERRY_NODE, else the one running the benchmark. The
  * editor's server child runs on the extension host's Node (22 or newer in current VS Code builds,
@@ -140,6 +139,7 @@ export function ferryNodeVersion(): string {
   return FERRY_NODE === process.execPath ? process.version : execFileSync(FERRY_NODE, ['--version'], { encoding: 'utf8' }).trim();
 }
 
+/** Ferry through its CLI, as a user runs it. */
 export async function startFerry(root: string, extraSet: string[] = [], label = 'ferry'): Promise<RunningServer> {
   const port = await freePort();
   const cli = path.join(REPO, 'out', 'src', 'cli.js');

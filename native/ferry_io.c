@@ -300,6 +300,17 @@ static napi_value throw_errno(napi_env env, const char *what, int error) {
   return NULL;
 }
 
+/* A descriptor argument: 1 when `value` is a non-negative int32 (stored in *fd), else 0. */
+static int fd_arg(napi_env env, napi_value value, int32_t *fd) {
+  return napi_get_value_int32(env, value, fd) == napi_ok && *fd >= 0;
+}
+
+static napi_value int64_value(napi_env env, int64_t value) {
+  napi_value result;
+  napi_create_int64(env, value, &result);
+  return result;
+}
+
 static napi_value start(napi_env env, napi_callback_info info, int receiving) {
   size_t argc = 5;
   napi_value argv[5];
@@ -308,9 +319,9 @@ static napi_value start(napi_env env, napi_callback_info info, int receiving) {
   int64_t offset, idle_ms;
   napi_valuetype callback_type = napi_undefined;
   if (argc == 5) napi_typeof(env, argv[4], &callback_type);
-  if (argc < 5 || napi_get_value_int32(env, argv[0], &sock_fd) != napi_ok || napi_get_value_int32(env, argv[1], &file_fd) != napi_ok ||
+  if (argc < 5 || !fd_arg(env, argv[0], &sock_fd) || !fd_arg(env, argv[1], &file_fd) ||
       napi_get_value_int64(env, argv[2], &offset) != napi_ok || napi_get_value_int64(env, argv[3], &idle_ms) != napi_ok ||
-      callback_type != napi_function || sock_fd < 0 || file_fd < 0 || offset < 0) {
+      callback_type != napi_function || offset < 0) {
     napi_throw_type_error(env, NULL, "expected (socketFd, fileFd, offset, idleMs, done)");
     return NULL;
   }
@@ -406,7 +417,7 @@ static napi_value peer_closed(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t fd = -1;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+  if (argc < 1 || !fd_arg(env, argv[0], &fd)) {
     napi_throw_type_error(env, NULL, "expected a socket descriptor");
     return NULL;
   }
@@ -445,11 +456,8 @@ static napi_value open_cached(napi_env env, napi_callback_info info) {
   if (length < sizeof file - 1 && strlen(file) == length) {
     struct open_how how = {.flags = (uint64_t)(uint32_t)flags | O_CLOEXEC, .resolve = RESOLVE_CACHED};
     fd = syscall(SYS_openat2, AT_FDCWD, file, &how, sizeof how);
-    if (fd < 0) fd = -1;
   }
-  napi_value result;
-  napi_create_int64(env, fd, &result);
-  return result;
+  return int64_value(env, fd < 0 ? -1 : fd);
 }
 
 /* readCached(fd, buffer, length, position): preadv2(RWF_NOWAIT) reads only what the page cache
@@ -462,7 +470,7 @@ static napi_value read_cached(napi_env env, napi_callback_info info) {
   void *data = NULL;
   size_t capacity = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
+  if (argc < 4 || !fd_arg(env, argv[0], &fd) ||
       napi_get_buffer_info(env, argv[1], &data, &capacity) != napi_ok ||
       napi_get_value_int64(env, argv[2], &length) != napi_ok || length < 0 || (uint64_t)length > capacity ||
       napi_get_value_int64(env, argv[3], &position) != napi_ok || position < 0) {
@@ -475,9 +483,7 @@ static napi_value read_cached(napi_env env, napi_callback_info info) {
     struct statfs fs;
     if (fstatfs(fd, &fs) == 0 && (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)) n = pread(fd, data, (size_t)length, position);
   }
-  napi_value result;
-  napi_create_int64(env, n < 0 ? -1 : n, &result);
-  return result;
+  return int64_value(env, n < 0 ? -1 : n);
 }
 
 static napi_value init(napi_env env, napi_value exports) {

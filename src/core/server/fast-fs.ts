@@ -27,6 +27,10 @@ export function openFile(file: string, flags: number): Promise<number> {
 /** pread(2) into `buffer`, as fs.read. */
 export function readAt(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
   const n = nativeIo?.readCached(fd, buffer, length, position) ?? -1;
-  if (n >= 0) return Promise.resolve(n);
+  return n >= 0 ? Promise.resolve(n) : readInPool(fd, buffer, length, position);
+}
+
+/** pread(2) into `buffer` in the thread pool, always: for reads that should overlap with other work. */
+export function readInPool(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => fs.read(fd, buffer, 0, length, position, (err, read) => (err ? reject(err) : resolve(read))));
 }

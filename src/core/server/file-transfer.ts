@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { readAt } from './fast-fs';
+import { readAt, readInPool } from './fast-fs';
 import { nativeDescriptor, runNative } from './native-transfer';
 import { takeFromAll, throttledChunkSize } from './throttle';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
@@ -102,10 +102,6 @@ function readCeiling(): number {
   let size = MAX_READ;
   while (size > FIRST_READ && size * READ_DEPTH * activeDownloads > DOWNLOAD_BUDGET) size /= 2;
   return size;
-}
-
-function readInto(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.read(fd, buffer, 0, length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
 function writevAt(fd: number, buffers: Buffer[], position: number): Promise<number> {
@@ -262,7 +258,7 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
       const buffer = downloadBuffers.take(readSize);
       // The first read (all of a small file) on the event loop when the page cache has it (see
       // fast-fs.ts); later, larger ones in the pool, overlapping with the socket's writes.
-      const read = readSize <= FIRST_READ ? readAt(fd, buffer, readSize, position) : readInto(fd, buffer, readSize, position);
+      const read = readSize <= FIRST_READ ? readAt(fd, buffer, readSize, position) : readInPool(fd, buffer, readSize, position);
       reading = { buffer, done: read.catch(() => undefined) };
       const n = await watch.guard(read);
       reading = undefined;

@@ -5,7 +5,6 @@ import { fsErrorToReply } from './rooted-fs';
 import { TransferInfo } from './server-context';
 import type { Session } from './session';
 
-
 /** One data transfer as the transfer commands describe it. */
 export interface TransferJob {
   command: string;
