@@ -24,10 +24,10 @@
  *   readCached(fd, buffer, length, position) -> bytes, or -1 unless the page cache holds them
  *   done(outcome, errnoName, bytes, call) with outcome "ok" | "error" | "cancelled" | "idle"; for an error,
  *   errnoName is the code (EPIPE, ENOSPC, ...) and call the failing one: "sendfile", "read" or "write" (file).
+ * Passive listeners and immediate writes are in ferry_listen.c.
  */
 #define _GNU_SOURCE /* strerrorname_np */
-#define NAPI_VERSION 4
-#include <node_api.h>
+#include "ferry_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -292,7 +292,7 @@ static void finalize_handle(napi_env env, void *data, void *hint) {
   release(data);
 }
 
-static napi_value throw_errno(napi_env env, const char *what, int error) {
+napi_value throw_errno(napi_env env, const char *what, int error) {
   char message[160];
   snprintf(message, sizeof message, "%s: %s", what, strerror(error));
   const char *name = strerrorname_np(error);
@@ -300,12 +300,11 @@ static napi_value throw_errno(napi_env env, const char *what, int error) {
   return NULL;
 }
 
-/* A descriptor argument: 1 when `value` is a non-negative int32 (stored in *fd), else 0. */
-static int fd_arg(napi_env env, napi_value value, int32_t *fd) {
+int fd_arg(napi_env env, napi_value value, int32_t *fd) {
   return napi_get_value_int32(env, value, fd) == napi_ok && *fd >= 0;
 }
 
-static napi_value int64_value(napi_env env, int64_t value) {
+napi_value int64_value(napi_env env, int64_t value) {
   napi_value result;
   napi_create_int64(env, value, &result);
   return result;
@@ -497,6 +496,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"readCached", NULL, read_cached, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  register_listen(env, exports);
   return exports;
 }
 

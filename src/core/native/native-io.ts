@@ -4,13 +4,18 @@ import * as path from 'node:path';
 /** A transfer running in the addon's thread; opaque to JavaScript. */
 export type NativeTransferHandle = object & { readonly __nativeTransfer: unique symbol };
 
+/** A listening socket watched on the event loop (ferry_listen.c); opaque to JavaScript. */
+export type NativeAcceptWatcher = object & { readonly __nativeAcceptWatcher: unique symbol };
+
 /** How a native transfer ended; `code` and `call` are set for "error" (e.g. "EPIPE" in "sendfile"). */
 export type NativeOutcome = 'ok' | 'error' | 'cancelled' | 'idle';
 export type NativeDone = (outcome: NativeOutcome, code: string | undefined, bytes: number, call: 'sendfile' | 'read' | 'write' | undefined) => void;
 
 /**
  * The native data path (native/ferry_io.c, Linux): one thread per plain transfer that sends a
- * file with sendfile(2) or receives into it with read/pwrite, on dup()s of the descriptors.
+ * file with sendfile(2) or receives into it with read/pwrite, on dup()s of the descriptors; and
+ * passive listeners whose connections stay bare descriptors until a socket is needed
+ * (native/ferry_listen.c).
  */
 export interface NativeIo {
   /** Sends `fileFd` from `offset` to its end over `socketFd`; `idleMs` without progress ends it (0 = never). */
@@ -27,6 +32,18 @@ export interface NativeIo {
   openCached(file: string, flags: number): number;
   /** pread(2) on the calling thread of what the page cache holds (preadv2 RWF_NOWAIT; tmpfs: all): bytes read, -1 when it would wait or failed. */
   readCached(fd: number, buffer: Buffer, length: number, position: number): number;
+  /** A non-blocking listening TCP socket on a numeric address (port 0: any); throws with the errno as `code` (EADDRINUSE). */
+  listen(host: string, port: number, backlog: number): { fd: number; port: number };
+  /**
+   * Watches a listening socket on the event loop: `onConnection(fd, peerAddress)` for each accepted
+   * connection (a non-blocking descriptor the callback owns), `onConnection(-1, errnoName)` when
+   * accepting fails for good.
+   */
+  watchAccept(fd: number, onConnection: (fd: number, peer: string) => void): NativeAcceptWatcher;
+  /** Stops watching and closes the listening socket. */
+  unwatchAccept(watcher: NativeAcceptWatcher): void;
+  /** A non-blocking send(2): bytes written, -1 when the socket buffer is full; throws with the errno as `code` (EPIPE). */
+  writeNow(fd: number, buffer: Buffer, length: number): number;
 }
 
 const ADDON = 'ferry_io.node';

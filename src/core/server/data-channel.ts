@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
@@ -54,24 +54,102 @@ function passivePorts(min: number, max: number): { first: number; step: number; 
 }
 
 /**
- * A passive data listener (PASV/EPSV). It accepts at most one connection, from the client's
- * own address unless FXP is allowed (RFC 2577: a foreign connection could steal the data),
- * and keeps it until the transfer command asks for it. With the native data path the
- * connection is accepted paused (nothing is read before the transfer's thread takes over).
+ * A data connection the native listener accepted, still a bare descriptor: a small download
+ * writes to it directly (file-transfer.ts sendNow) and never builds a net.Socket; anything else
+ * wraps it in one.
  */
-export class PassiveListener {
-  private pending?: net.Socket;
-  private pendingGone = false;
-  private waiter?: { resolve: (s: net.Socket) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+export class RawConnection {
+  private socket?: net.Socket;
   private closed = false;
 
-  private constructor(
-    private readonly server: net.Server,
-    readonly port: number,
-    private readonly policy: DataChannelPolicy,
-  ) {
-    server.on('connection', (socket) => this.onConnection(socket));
-    server.on('error', () => this.close());
+  constructor(readonly fd: number) {}
+
+  /** The connection as a paused net.Socket, which owns the descriptor from then on. */
+  toSocket(): net.Socket {
+    // pauseOnCreate is what net.Server's pauseOnConnect passes: nothing is read before the
+    // transfer starts, so an upload's first bytes stay in the kernel for the native receiver.
+    this.socket ??= new net.Socket({ fd: this.fd, readable: true, writable: true, pauseOnCreate: true } as net.SocketConstructorOpts);
+    return this.socket;
+  }
+
+  /** True when the peer has closed without sending anything (a peek: nothing is consumed). */
+  peerClosed(): boolean {
+    return nativeIo!.peerClosed(this.fd);
+  }
+
+  close(): void {
+    if (this.socket) this.socket.destroy();
+    else if (!this.closed) closeSync(this.fd);
+    this.closed = true;
+  }
+}
+
+/** A passive data connection: a bare descriptor from the native listener, or a socket from net.Server. */
+export type DataConnection = RawConnection | net.Socket;
+
+/** A listening socket that reports each connection with the peer's plain address. */
+interface Listening {
+  readonly port: number;
+  close(): void;
+}
+
+type OnConnection = (connection: DataConnection, from: string) => void;
+
+/** Pending connections a passive listener queues: it keeps one, the rest are refused. */
+const PASSIVE_BACKLOG = 4;
+
+/** The native listener (ferry_listen.c): no net.Server, and connections arrive as descriptors. */
+function listenNative(host: string, port: number, onConnection: OnConnection, onError: () => void): Listening {
+  const io = nativeIo!;
+  const listening = io.listen(host, port, PASSIVE_BACKLOG);
+  const watcher = io.watchAccept(listening.fd, (fd, from) => (fd < 0 ? onError() : onConnection(new RawConnection(fd), plainAddress(from))));
+  let open = true;
+  return {
+    port: listening.port,
+    close: () => {
+      if (open) io.unwatchAccept(watcher);
+      open = false;
+    },
+  };
+}
+
+/** A net.Server listener: without the addon, or for an address the addon does not parse (an IPv6 zone). */
+async function listenNet(host: string, port: number, onConnection: OnConnection, onError: () => void): Promise<Listening> {
+  const server = net.createServer({ pauseOnConnect: nativeIo !== undefined });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, backlog: PASSIVE_BACKLOG, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  server.on('connection', (socket) => onConnection(socket, plainAddress(socket.remoteAddress)));
+  server.on('error', onError);
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
+/**
+ * A passive data listener (PASV/EPSV). It accepts at most one connection, from the client's
+ * own address unless FXP is allowed (RFC 2577: a foreign connection could steal the data),
+ * and keeps it until the transfer command asks for it. With the addon the connection stays a
+ * bare descriptor (RawConnection); otherwise it is a socket.
+ */
+export class PassiveListener {
+  private listening!: Listening;
+  private pending?: DataConnection;
+  private pendingGone = false;
+  private waiter?: { resolve: (c: DataConnection) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+  private closed = false;
+
+  private constructor(private readonly policy: DataChannelPolicy) {}
+
+  get port(): number {
+    return this.listening.port;
   }
 
   /**
@@ -82,49 +160,45 @@ export class PassiveListener {
   static async open(host: string, min: number, max: number, policy: DataChannelPolicy): Promise<PassiveListener> {
     const { first, step, count } = passivePorts(min, max);
     const start = Math.floor(Math.random() * count);
+    const listener = new PassiveListener(policy);
+    const onConnection: OnConnection = (connection, from) => listener.onConnection(connection, from);
+    const onError = () => listener.close();
+    const native = nativeIo !== undefined && net.isIP(host) !== 0 && !host.includes('%');
     for (let i = 0; i < Math.min(count, 200); i++) {
       const port = first + step * ((start + i) % count);
-      const server = net.createServer({ pauseOnConnect: nativeIo !== undefined });
       try {
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ host, port, backlog: 4, exclusive: true }, () => {
-            server.off('error', reject);
-            resolve();
-          });
-        });
-        return new PassiveListener(server, (server.address() as net.AddressInfo).port, policy);
+        listener.listening = native ? listenNative(host, port, onConnection, onError) : await listenNet(host, port, onConnection, onError);
+        return listener;
       } catch (err) {
-        server.close();
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       }
     }
     throw new FtpReplyError(Reply.CannotOpenData, 'No passive port available, try again later.');
   }
 
-  private onConnection(socket: net.Socket): void {
-    const from = plainAddress(socket.remoteAddress);
+  private onConnection(connection: DataConnection, from: string): void {
     if (this.closed || this.pending || (!this.policy.allowFxp && from !== this.policy.clientAddress)) {
-      socket.destroy();
+      closeConnection(connection);
       return;
     }
-    this.server.close();
+    this.listening.close();
     if (this.waiter) {
       clearTimeout(this.waiter.timer);
-      this.waiter.resolve(socket);
+      this.waiter.resolve(connection);
       this.waiter = undefined;
-    } else {
-      this.pending = socket;
-      socket.on('error', () => undefined);
-      // A connection that ends before the transfer command has lost its 'end' already: RETR
-      // would report 226 for bytes nobody read and STOR would wait for it forever. (A paused
-      // one reads nothing: accept() peeks at it instead.)
-      const gone = () => {
-        if (this.pending === socket) this.pendingGone = true;
-      };
-      socket.once('end', gone);
-      socket.once('close', gone);
+      return;
     }
+    this.pending = connection;
+    if (connection instanceof RawConnection) return;
+    connection.on('error', () => undefined);
+    // A connection that ends before the transfer command has lost its 'end' already: RETR
+    // would report 226 for bytes nobody read and STOR would wait for it forever. (A paused
+    // one reads nothing: accept() peeks at it instead.)
+    const gone = () => {
+      if (this.pending === connection) this.pendingGone = true;
+    };
+    connection.once('end', gone);
+    connection.once('close', gone);
   }
 
   /**
@@ -133,15 +207,16 @@ export class PassiveListener {
    * go out (nobody would read it); for an upload it is an empty upload (curl closes at once
    * when it has nothing to send).
    */
-  accept(timeoutMs: number, forUpload = false): Promise<net.Socket> {
+  accept(timeoutMs: number, forUpload = false): Promise<DataConnection> {
     if (this.pending) {
-      const socket = this.pending;
+      const connection = this.pending;
       this.pending = undefined;
-      if (!forUpload && (this.pendingGone || peerClosedQuietly(socket))) {
-        socket.destroy();
+      const gone = connection instanceof RawConnection ? () => connection.peerClosed() : () => this.pendingGone || peerClosedQuietly(connection);
+      if (!forUpload && gone()) {
+        closeConnection(connection);
         return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'The data connection was closed before the transfer command.'));
       }
-      return Promise.resolve(socket);
+      return Promise.resolve(connection);
     }
     if (this.closed) return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'Data connection was closed.'));
     return new Promise((resolve, reject) => {
@@ -157,8 +232,8 @@ export class PassiveListener {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.server.close();
-    this.pending?.destroy();
+    this.listening.close();
+    if (this.pending) closeConnection(this.pending);
     this.pending = undefined;
     if (this.waiter) {
       clearTimeout(this.waiter.timer);
@@ -166,6 +241,12 @@ export class PassiveListener {
       this.waiter = undefined;
     }
   }
+}
+
+/** Closes a data connection that will not (or no longer) carry a transfer. */
+export function closeConnection(connection: DataConnection): void {
+  if (connection instanceof RawConnection) connection.close();
+  else connection.destroy();
 }
 
 /** Target of an active (PORT/EPRT) data connection. */

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { readAt, readInPool } from './fast-fs';
-import { nativeDescriptor, runNative } from './native-transfer';
+import { nativeIo } from '../native/native-io';
+import { describeErrno, nativeDescriptor, runNative } from './native-transfer';
+import type { SentNow } from './transfer-runner';
 import { takeFromAll, throttledChunkSize } from './throttle';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
 
@@ -292,6 +294,36 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
       await done;
       downloadBuffers.give(buffer);
     }
+  }
+}
+
+/**
+ * Sends a small file over a bare data connection at once, on the event loop: one read that the
+ * page cache answers and one non-blocking write, with no socket object at all (see
+ * native/ferry_listen.c for why that matters). Returns what went out: everything (`complete`),
+ * or a part when the socket buffer filled (the caller sends the rest through a socket); undefined
+ * when this path does not apply: no addon, a rate limit, more than one read's worth, or pages
+ * that are not cached (the thread pool reads them, through the socket path).
+ */
+export function sendNow(fd: number, start: number, socketFd: number, ctl: TransferControl, regularFileSize: number): SentNow | undefined {
+  const io = nativeIo;
+  if (!io || regularFileSize - start > FIRST_READ || ctl.buckets.some((bucket) => bucket !== undefined && bucket.rate > 0)) return undefined;
+  const buffer = downloadBuffers.take(FIRST_READ);
+  try {
+    const n = io.readCached(fd, buffer, FIRST_READ, start);
+    // A short read that reaches the size known at open is the whole file; anything else (not
+    // cached, or the file changed since) goes the general way.
+    if (n < 0 || n === FIRST_READ || start + n < regularFileSize) return undefined;
+    let written: number;
+    try {
+      written = Math.max(0, io.writeNow(socketFd, buffer, n));
+    } catch (err) {
+      throw new DataConnectionError(`Data connection failed: write ${describeErrno((err as NodeJS.ErrnoException).code)}.`);
+    }
+    ctl.onProgress(written);
+    return { bytes: written, complete: written === n };
+  } finally {
+    downloadBuffers.give(buffer);
   }
 }
 

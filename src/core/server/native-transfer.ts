@@ -10,7 +10,7 @@ import { abortedError, DataConnectionError, DataSocket, stalledError, TransferCo
  */
 
 /** "EPIPE" -> "EPIPE (broken pipe)", as Node words the same errors. */
-function describeErrno(code: string | undefined): string {
+export function describeErrno(code: string | undefined): string {
   for (const [name, text] of getSystemErrorMap().values()) if (name === code) return `${code} (${text})`;
   return code ?? 'unknown error';
 }

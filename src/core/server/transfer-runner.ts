@@ -1,9 +1,15 @@
-import { clientDataSocket, connectActive, plainAddress, secureDataSocket } from './data-channel';
+import { clientDataSocket, closeConnection, connectActive, DataConnection, plainAddress, RawConnection, secureDataSocket } from './data-channel';
 import { DataConnectionError, DataSocket, TransferControl } from './transfer-control';
 import { FtpReplyError, Reply } from './replies';
 import { fsErrorToReply } from './rooted-fs';
 import { TransferInfo } from './server-context';
 import type { Session } from './session';
+
+/** What a TransferJob's sendNow moved. */
+export interface SentNow {
+  bytes: number;
+  complete: boolean;
+}
 
 /** One data transfer as the transfer commands describe it. */
 export interface TransferJob {
@@ -12,8 +18,14 @@ export interface TransferJob {
   direction: TransferInfo['direction'];
   /** Text of the 150 reply. */
   openingText: string;
-  /** Moves the bytes; resolves with the count. */
-  run(socket: DataSocket, ctl: TransferControl): Promise<number>;
+  /**
+   * Moves what it can at once over a bare data connection (a passive one from the native
+   * listener, without TLS), before any socket exists: the bytes sent and whether that was all
+   * of them, or undefined when it cannot. A small download ends here (file-transfer.ts).
+   */
+  sendNow?(fd: number, ctl: TransferControl): SentNow | undefined;
+  /** Moves the bytes (after the `alreadySent` ones sendNow moved); resolves with the count of all. */
+  run(socket: DataSocket, ctl: TransferControl, alreadySent: number): Promise<number>;
   /** Always runs last; `connected` says whether the data connection was ever established. */
   cleanup?(info: TransferInfo, connected: boolean): Promise<void>;
 }
@@ -62,6 +74,7 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   let settle!: () => void;
   session.transfer = { info, abort, done: new Promise<void>((resolve) => (settle = resolve)) };
   session.server.emit('transfer-start', info);
+  let connection: DataConnection | undefined;
   let socket: DataSocket | undefined;
   // A plain reply for success: an Error would capture a stack trace per transfer for nothing.
   let final: { code: number; message: string };
@@ -70,19 +83,26 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
     const raw = passive
       ? passive.accept(tunables.accept_timeout * 1000, job.direction === 'upload')
       : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
-    socket = await abortable(raw, abort.signal);
-    if (session.protectData) {
-      const asClient = session.sscnClient || (passive !== undefined && cpsv);
-      const handshake = asClient ? clientDataSocket(socket as never, tunables.connect_timeout * 1000) : secureDataSocket(socket as never, tlsContext!, tunables.connect_timeout * 1000);
-      socket = await abortable(handshake, abort.signal);
-    }
+    connection = await abortable(raw, abort.signal);
     const ctl: TransferControl = {
       signal: abort.signal,
       buckets: session.buckets(job.direction === 'upload' ? 'upload' : 'download'),
       idleTimeoutMs: tunables.idle_data_timeout * 1000,
       onProgress: (bytes) => (info.bytes = bytes),
     };
-    const bytes = await job.run(socket, ctl);
+    const now = connection instanceof RawConnection && !session.protectData ? job.sendNow?.(connection.fd, ctl) : undefined;
+    const alreadySent = now?.bytes ?? 0;
+    let bytes = alreadySent;
+    if (!now?.complete) {
+      socket = connection instanceof RawConnection ? connection.toSocket() : connection;
+      if (session.protectData) {
+        const asClient = session.sscnClient || (passive !== undefined && cpsv);
+        const handshake = asClient ? clientDataSocket(socket as never, tunables.connect_timeout * 1000) : secureDataSocket(socket as never, tlsContext!, tunables.connect_timeout * 1000);
+        socket = await abortable(handshake, abort.signal);
+      }
+      const rest = alreadySent ? { ...ctl, onProgress: (more: number) => ctl.onProgress(alreadySent + more) } : ctl;
+      bytes = await job.run(socket, rest, alreadySent);
+    }
     info.ok = true;
     final = { code: Reply.TransferComplete, message: `Transfer complete (${bytes} bytes).` };
   } catch (err) {
@@ -92,9 +112,10 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   }
   passive?.close();
   socket?.destroy();
+  if (connection) closeConnection(connection);
   // Cleanup (closing and trimming the file) happens before the final reply, so a client
   // that checks the size right after 226 sees the finished file.
-  await job.cleanup?.(info, socket !== undefined).catch((err: Error) => session.server.emit('log', `[${session.id}] cleanup of ${job.path} failed: ${err.message}`));
+  await job.cleanup?.(info, connection !== undefined).catch((err: Error) => session.server.emit('log', `[${session.id}] cleanup of ${job.path} failed: ${err.message}`));
   session.reply(final.code, final.message);
   session.transfer = undefined;
   session.server.emit('transfer-end', info);

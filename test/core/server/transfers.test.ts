@@ -323,6 +323,54 @@ print('SHA', h.hexdigest())`;
       assert.equal(readFileSync(remote('after150-up.bin'), 'utf8'), 'uploaded after 150');
     });
 
+    it('small passive downloads arrive whole to a slow reader with a small MSS, also from a REST offset', async () => {
+      // A small file goes out in one immediate write, before any socket object exists. A peer
+      // that advertises a small MSS and a small window (as over PPPoE or a VPN) makes that
+      // write partial, and the rest must follow through the socket path.
+      const cases: [number, number][] = [
+        [0, 0],
+        [1, 0],
+        [100_000, 0],
+        [250_000, 0],
+        [250_000, 123_457],
+      ];
+      const body = cases
+        .map(([size, offset], i) => {
+          writeFileSync(remote(`slow-${i}.bin`), randomBytes(size));
+          return `fetch(${py(`slow-${i}.bin`)}, ${offset})`;
+        })
+        .join('\n');
+      const r = await python(
+        ftplibScript(
+          t.port,
+          true,
+          `import socket, time
+def fetch(name, offset):
+    port = int(ftp.sendcmd('EPSV').split('|')[3])
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 536)
+    s.connect(('127.0.0.1', port))
+    if offset: ftp.sendcmd('REST %d' % offset)
+    ftp.sendcmd('RETR ' + name)
+    time.sleep(0.1)
+    got = b''
+    while True:
+        chunk = s.recv(65536)
+        if not chunk: break
+        got += chunk
+    s.close()
+    print('GOT', name, offset, hashlib.sha256(got).hexdigest(), ftp.voidresp())
+${body}`,
+        ),
+      );
+      assert.equal(r.code, 0, r.stderr);
+      cases.forEach(([size, offset], i) => {
+        const expected = sha256(readFileSync(remote(`slow-${i}.bin`)).subarray(offset));
+        assert.match(r.stdout, new RegExp(`^GOT slow-${i}\\.bin ${offset} ${expected} 226 Transfer complete \\(${size - offset} bytes\\)`, 'm'), r.stdout);
+      });
+    });
+
     for (const mode of ['EPSV', 'PASV', 'PORT', 'EPRT'] as DataMode[]) {
       it(`LIST, NLST and MLSD over ${mode}`, async () => {
         const dir = `listing-${mode}`;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import type { CommandSpec } from '../command-table';
-import { receiveFile, sendFile } from '../file-transfer';
+import { receiveFile, sendFile, sendNow } from '../file-transfer';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
@@ -36,7 +36,8 @@ async function retrieve(session: Session, arg: string): Promise<void> {
     path: target.virtual,
     direction: 'download',
     openingText: `Opening BINARY mode data connection for ${target.virtual} (${st.size - offset} bytes${offset ? ` from offset ${offset}` : ''}).`,
-    run: (socket, ctl) => sendFile(fd, offset, socket, ctl, st.size),
+    sendNow: (socketFd, ctl) => sendNow(fd, offset, socketFd, ctl, st.size),
+    run: async (socket, ctl, alreadySent) => alreadySent + (await sendFile(fd, offset + alreadySent, socket, ctl, st.size)),
     cleanup: async () => fs.closeSync(fd),
   });
 }
