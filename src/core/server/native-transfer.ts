@@ -22,7 +22,7 @@ const NATIVE_MIN_SEND = 1 << 20;
 const NATIVE_PROGRESS_MS = 250;
 
 /** The socket's own descriptor (Node keeps it on the TCP handle); undefined for TLS and wrapped streams. */
-function plainSocketDescriptor(socket: DataSocket): number | undefined {
+export function plainSocketDescriptor(socket: DataSocket): number | undefined {
   if (!nativeIo || !(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) return undefined;
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;

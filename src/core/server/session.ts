@@ -1,11 +1,13 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { nativeIo } from '../native/native-io';
 import { AuthorizedUser } from './authorizer';
 import { dispatchCommand, runsDuringTransfer } from './command-table';
 import type { HashAlgorithm } from './commands/hash';
 import { ControlParser } from './control-parser';
 import { ActiveTarget, PassiveListener, plainAddress } from './data-channel';
 import { MLST_FACTS, MlstFact } from './listing';
+import { plainSocketDescriptor } from './native-transfer';
 import { ResolvedPath, RootedFs } from './rooted-fs';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
 import { TokenBucket } from './throttle';
@@ -149,6 +151,7 @@ export class Session {
   /** Sends a reply; a multi-line text becomes an RFC 959 multi-line reply. */
   reply(code: number, text: string | string[]): void {
     if (this.closed || this.socket.destroyed) return;
+    if (typeof text === 'string' && !/[\r\n]/.test(text)) return this.write(`${code} ${text}\r\n`);
     // A CR or LF inside a line (a file name in a STAT listing) would end the reply early and
     // let the rest pass for another reply: each line must stay one line.
     const lines = (Array.isArray(text) ? text : text.split('\n')).map((l) => l.replace(/[\r\n]/g, ' '));
@@ -157,7 +160,32 @@ export class Session {
     // lines that already start with one (FEAT, MLST entries, STAT listings) get no second.
     for (let i = 0; i < lines.length - 1; i++) out += (i === 0 ? `${code}-` : lines[i].startsWith(' ') ? '' : ' ') + lines[i] + '\r\n';
     out += `${code} ${lines[lines.length - 1]}\r\n`;
-    this.socket.write(out);
+    this.write(out);
+  }
+
+  /**
+   * Writes to the control connection. On a plain socket with nothing queued the addon sends it
+   * at once (one send(2)): Node's stream write costs another third of the system call on top,
+   * and every download is four replies (bench/). What the kernel does not take at once, and any
+   * error, goes through the socket, which reports failures the usual way.
+   */
+  private write(out: string): void {
+    const fd = this.socket.writableLength === 0 ? plainSocketDescriptor(this.socket) : undefined;
+    if (fd === undefined) {
+      this.socket.write(out);
+      return;
+    }
+    const bytes = Buffer.from(out);
+    let written = -1;
+    try {
+      written = nativeIo!.writeNow(fd, bytes, bytes.length);
+    } catch {
+      // EPIPE or a reset: the socket write below meets the same error and closes the session.
+    }
+    if (written < bytes.length) this.socket.write(written > 0 ? bytes.subarray(written) : bytes);
+    // As the socket's own write does: a reply restarts the idle timer, so idle_ctrl_timeout
+    // counts from the end of a transfer (the timer fired, ignored, while it ran).
+    else (this.socket as unknown as { _unrefTimer?(): void })._unrefTimer?.();
   }
 
   /** Closes the data setup (PASV listener or PORT target) after use or on a new setup. */
