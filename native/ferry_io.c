@@ -20,7 +20,7 @@
  *   receive(socketFd, fileFd, offset, idleMs, done) -> handle
  *   bytes(handle) -> bytes moved so far        cancel(handle)
  *   peerClosed(socketFd) -> true when the peer has closed and sent nothing (a non-consuming peek)
- *   openCached(path, flags) -> fd, or -1 unless the kernel can open it without I/O
+ *   openCached(path, flags[, noSymlinks]) -> fd, or -1 unless the kernel can open it without I/O (and without a symlink)
  *   readCached(fd, buffer, length, position) -> bytes, or -1 unless the page cache holds them
  *   done(outcome, errnoName, bytes, call) with outcome "ok" | "error" | "cancelled" | "idle"; for an error,
  *   errnoName is the code (EPIPE, ENOSPC, ...) and call the failing one: "sendfile", "read" or "write" (file).
@@ -34,6 +34,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,24 +437,27 @@ static napi_value peer_closed(napi_env env, napi_callback_info info) {
  * the caller then makes the same call in the thread pool, which also reports the real error.
  */
 
-/* openCached(path, flags): openat2(RESOLVE_CACHED), Linux 5.12+: fails with EAGAIN rather than
- * revalidating a dentry or reading a directory from disk. */
+/* openCached(path, flags, noSymlinks): openat2(RESOLVE_CACHED), Linux 5.12+: fails with EAGAIN
+ * rather than revalidating a dentry or reading a directory from disk. With noSymlinks it also
+ * fails (ELOOP) when any component of the path is a symlink (RESOLVE_NO_SYMLINKS): the path
+ * opened is then exactly the one given. */
 static napi_value open_cached(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   char file[4096];
   size_t length = 0;
   int32_t flags = 0;
+  bool no_symlinks = false;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < 2 || napi_get_value_string_utf8(env, argv[0], file, sizeof file, &length) != napi_ok ||
-      napi_get_value_int32(env, argv[1], &flags) != napi_ok) {
-    napi_throw_type_error(env, NULL, "expected a path and open flags");
+      napi_get_value_int32(env, argv[1], &flags) != napi_ok || (argc > 2 && napi_get_value_bool(env, argv[2], &no_symlinks) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "expected a path, open flags and optionally a boolean");
     return NULL;
   }
   long fd = -1;
   /* A path that filled the buffer may have been cut short, and a NUL would cut it: pool. */
   if (length < sizeof file - 1 && strlen(file) == length) {
-    struct open_how how = {.flags = (uint64_t)(uint32_t)flags | O_CLOEXEC, .resolve = RESOLVE_CACHED};
+    struct open_how how = {.flags = (uint64_t)(uint32_t)flags | O_CLOEXEC, .resolve = RESOLVE_CACHED | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0)};
     fd = syscall(SYS_openat2, AT_FDCWD, file, &how, sizeof how);
   }
   return int64_value(env, fd < 0 ? -1 : fd);

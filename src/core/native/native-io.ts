@@ -28,8 +28,12 @@ export interface NativeIo {
   cancel(handle: NativeTransferHandle): void;
   /** True when the peer closed the socket without sending anything (a peek: nothing is consumed). */
   peerClosed(socketFd: number): boolean;
-  /** open(2) on the calling thread only if the kernel needs no I/O for it (openat2 RESOLVE_CACHED): the descriptor, else -1 (also for any error). */
-  openCached(file: string, flags: number): number;
+  /**
+   * open(2) on the calling thread only if the kernel needs no I/O for it (openat2 RESOLVE_CACHED):
+   * the descriptor, else -1 (also for any error). `noSymlinks`: -1 as well when any component of
+   * the path is a symlink (RESOLVE_NO_SYMLINKS).
+   */
+  openCached(file: string, flags: number, noSymlinks?: boolean): number;
   /** pread(2) on the calling thread of what the page cache holds (preadv2 RWF_NOWAIT; tmpfs: all): bytes read, -1 when it would wait or failed. */
   readCached(fd: number, buffer: Buffer, length: number, position: number): number;
   /** A non-blocking listening TCP socket on a numeric address (port 0: any); throws with the errno as `code` (EADDRINUSE). */

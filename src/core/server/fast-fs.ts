@@ -24,6 +24,15 @@ export function openFile(file: string, flags: number): Promise<number> {
   return new Promise((resolve, reject) => fs.open(file, flags, (err, opened) => (err ? reject(err) : resolve(opened))));
 }
 
+/**
+ * open(2) on the event loop of a path that has no symlink in any component, when the kernel
+ * can answer from memory: the descriptor, or -1 (a symlink on the way, not cached, any error,
+ * no addon) for the caller to take the general way.
+ */
+export function openWithoutSymlinks(file: string, flags: number): number {
+  return nativeIo?.openCached(file, flags, true) ?? -1;
+}
+
 /** pread(2) into `buffer`, as fs.read. */
 export function readAt(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
   const n = nativeIo?.readCached(fd, buffer, length, position) ?? -1;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { openFile } from './fast-fs';
+import { openFile, openWithoutSymlinks } from './fast-fs';
 import { FtpReplyError, Reply } from './replies';
 
 /** open(2)'s O_PATH (Linux): a descriptor naming a file without opening its contents. */
@@ -112,6 +112,10 @@ export class RootedFs {
 
   /** Linux: opens `real` and returns the descriptor once /proc/self/fd says it lies inside the root. */
   private async openInside(virtual: string, real: string, flags: number): Promise<number> {
+    // With no symlink anywhere on the path (the kernel checks that while opening), the lexical
+    // path, which cannot leave the root, is the real one: no /proc lookup needed.
+    const direct = openWithoutSymlinks(real, flags);
+    if (direct >= 0) return direct;
     let fd: number;
     try {
       fd = await openFile(real, flags);

@@ -231,6 +231,19 @@ describe('native data path (sendfile / read+pwrite in a thread)', function () {
       assert.equal(io.openCached(path.join(shm, 'missing'), fs.constants.O_RDONLY), -1);
       assert.equal(io.openCached(`${file}\0ignored`, fs.constants.O_RDONLY), -1);
       assert.equal(io.openCached(file, fs.constants.O_RDONLY | fs.constants.O_CREAT), -1, 'openat2 refuses O_CREAT with RESOLVE_CACHED');
+      // noSymlinks: a symlink as the last component or on the way refuses (-1); none opens.
+      fs.symlinkSync(file, path.join(shm, 'link.bin'));
+      fs.symlinkSync(shm, path.join(shm, 'dir-link'));
+      const plain = io.openCached(file, fs.constants.O_RDONLY, true);
+      assert.ok(plain >= 0, `openCached(noSymlinks) of a plain path gave ${plain}`);
+      fs.closeSync(plain);
+      for (const linked of [path.join(shm, 'link.bin'), path.join(shm, 'dir-link', 'cached.bin')]) {
+        assert.equal(io.openCached(linked, fs.constants.O_RDONLY, true), -1, linked);
+        const followed = io.openCached(linked, fs.constants.O_RDONLY);
+        assert.ok(followed >= 0, `without noSymlinks ${linked} opens`);
+        fs.closeSync(followed);
+      }
+      assert.throws(() => io.openCached(file, fs.constants.O_RDONLY, 'yes' as never), TypeError);
       const fifo = path.join(shm, 'fifo');
       execFileSync('mkfifo', [fifo]);
       const readEnd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
