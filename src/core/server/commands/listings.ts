@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
-import { entriesForPath, stripListOptions } from '../directory';
+import { DirectoryEntry, entriesForPath, stripListOptions } from '../directory';
 import { sendText } from '../file-transfer';
 import { formatListLine, formatMlstEntry } from '../listing';
 import { FtpReplyError, Reply } from '../replies';
@@ -13,16 +13,16 @@ type Format = 'LIST' | 'NLST' | 'MLSD';
 
 async function listing(session: Session, arg: string, format: Format) {
   const target = await session.fs!.existing(session.cwd, format === 'MLSD' ? arg : stripListOptions(arg));
-  const { isDirectory, entries } = await onDisk(target.virtual, () => entriesForPath(session.fs!, target));
-  if (format === 'MLSD' && !isDirectory) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a directory (use MLST).`);
   const now = Date.now();
   const perms = session.user!.perms;
-  const lines = entries.map((e) => {
+  const toLine = (e: DirectoryEntry) => {
     if (format === 'LIST') return formatListLine(e.name, e.stats, now);
     if (format === 'NLST') return e.name;
     return formatMlstEntry(e.name, e.stats, perms, session.mlstFacts);
-  });
-  return { target, text: lines.map((l) => l + '\r\n').join('') };
+  };
+  const { isDirectory, items: lines } = await onDisk(target.virtual, () => entriesForPath(session.fs!, target, toLine));
+  if (format === 'MLSD' && !isDirectory) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a directory (use MLST).`);
+  return { target, text: lines.length ? lines.join('\r\n') + '\r\n' : '' };
 }
 
 function listingCommand(format: Format): CommandSpec {
