@@ -6,7 +6,8 @@
  * callback and an allocation. vsftpd and pyftpdlib send with sendfile, which is why they moved
  * 1 GiB with half of Ferry's CPU time (see bench/). This addon runs one transfer in a thread of
  * its own, the way vsftpd runs one in a process of its own:
- *   send:    sendfile(socket, file) from an offset to the end of the file (no copy in user space);
+ *   send:    sendfile(socket, file) from an offset to the end of the file (no copy in user space), or
+ *            pread + send(2) through a buffer (see run_send_copy);
  *   receive: splice(socket -> pipe -> file) at an offset until the peer's EOF (one copy, in the kernel),
  *            or read(socket) into a 1 MiB buffer and pwrite(file) where a splice is refused.
  * The thread works on dup()s of both descriptors, so whatever JavaScript does with its own
@@ -16,14 +17,16 @@
  * When it is done it closes its descriptors, then reports through a thread-safe function.
  *
  * JavaScript API (see src/core/native/native-io.ts):
- *   send(socketFd, fileFd, offset, idleMs, done) -> handle
+ *   send(socketFd, fileFd, offset, idleMs, done[, copyBytes]) -> handle  (copyBytes > 0: pread + send through
+ *                                                                       a buffer that size instead of sendfile)
  *   receive(socketFd, fileFd, offset, idleMs, done) -> handle
  *   bytes(handle) -> bytes moved so far        cancel(handle)
  *   peerClosed(socketFd) -> true when the peer has closed and sent nothing (a non-consuming peek)
  *   openCached(path, flags[, noSymlinks]) -> fd, or -1 unless the kernel can open it without I/O (and without a symlink)
  *   readCached(fd, buffer, length, position) -> bytes, or -1 unless the page cache holds them
  *   done(outcome, errnoName, bytes, call) with outcome "ok" | "error" | "cancelled" | "idle"; for an error,
- *   errnoName is the code (EPIPE, ENOSPC, ...) and call the failing one: "sendfile", "read" or "write" (file).
+ *   errnoName is the code (EPIPE, ENOSPC, ...) and call the failing one: "sendfile", "send" or "pread" (file)
+ *   for a send, "read" or "write" (file) for a receive.
  * Passive listeners and immediate writes are in ferry_listen.c.
  */
 #define _GNU_SOURCE /* strerrorname_np */
@@ -73,8 +76,10 @@ typedef struct transfer {
   _Atomic int refs;
   enum outcome outcome;
   int error;
-  /* The failing call was on the file (pwrite), not on the socket. */
+  /* The failing call was on the file (pwrite, or pread when sending by copy), not on the socket. */
   int file_failed;
+  /* Sending by copy (pread + send) through a buffer of this size; 0: sendfile. */
+  size_t copy_size;
   napi_threadsafe_function done;
 } transfer_t;
 
@@ -133,6 +138,64 @@ static enum outcome run_send(transfer_t *t) {
     enum outcome waited = wait_socket(t, POLLOUT, last_progress);
     if (waited != OUTCOME_OK) return waited;
   }
+}
+
+/*
+ * Sends by copy, as curl does: pread into a buffer, send(2) from it. The client's uploads use it:
+ * on loopback the receiving server copies what sendfile() queued out of 4 KiB page-cache pages
+ * one by one, and vsftpd received a sendfile() upload about a fifth slower than curl's. The
+ * server's downloads keep sendfile, which is what vsftpd and pyftpdlib send with too.
+ */
+static enum outcome run_send_copy(transfer_t *t) {
+  char *buffer = malloc(t->copy_size);
+  if (!buffer) {
+    t->error = ENOMEM;
+    return OUTCOME_ERROR;
+  }
+  off_t offset = (off_t)t->offset;
+  size_t have = 0, sent = 0;
+  int64_t last_progress = now_ms();
+  enum outcome result;
+  for (;;) {
+    if (atomic_load(&t->cancelled)) {
+      result = OUTCOME_CANCELLED;
+      break;
+    }
+    if (sent == have) {
+      ssize_t r = pread(t->file, buffer, t->copy_size, offset);
+      if (r == 0) {
+        result = OUTCOME_OK; /* end of file */
+        break;
+      }
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        t->error = errno;
+        t->file_failed = 1;
+        result = OUTCOME_ERROR;
+        break;
+      }
+      have = (size_t)r;
+      sent = 0;
+    }
+    ssize_t n = send(t->sock, buffer + sent, have - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += (size_t)n;
+      offset += n;
+      atomic_fetch_add(&t->bytes, n);
+      last_progress = now_ms();
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      t->error = errno;
+      result = OUTCOME_ERROR;
+      break;
+    }
+    result = wait_socket(t, POLLOUT, last_progress);
+    if (result != OUTCOME_OK) break;
+  }
+  free(buffer);
+  return result;
 }
 
 /* Writes `n` bytes of `buffer` at *offset, counting them; -1 with t->error set when the file fails. */
@@ -250,7 +313,7 @@ static enum outcome run_receive(transfer_t *t) {
 
 static void *thread_main(void *arg) {
   transfer_t *t = arg;
-  t->outcome = t->receiving ? run_receive(t) : run_send(t);
+  t->outcome = t->receiving ? run_receive(t) : t->copy_size ? run_send_copy(t) : run_send(t);
   /* Close before reporting: once JavaScript hears "done", this thread holds no descriptor of the
    * transfer open. The eventfd is closed by call_done, on the JavaScript thread, where cancel()
    * runs too: cancel() can then never write to a closed (and perhaps reused) descriptor. */
@@ -275,7 +338,7 @@ static void call_done(napi_env env, napi_value js_callback, void *context, void 
       /* The errno name (EPIPE, ENOSPC, ...), as Node's own errors carry it in `code`. */
       const char *name = strerrorname_np(t->error);
       napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &argv[1]);
-      const char *call = t->file_failed ? "write" : t->receiving ? "read" : "sendfile";
+      const char *call = t->receiving ? (t->file_failed ? "write" : "read") : t->copy_size ? (t->file_failed ? "pread" : "send") : "sendfile";
       napi_create_string_utf8(env, call, NAPI_AUTO_LENGTH, &argv[3]);
     } else {
       argv[1] = undefined;
@@ -312,23 +375,25 @@ napi_value int64_value(napi_env env, int64_t value) {
 }
 
 static napi_value start(napi_env env, napi_callback_info info, int receiving) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t sock_fd, file_fd;
-  int64_t offset, idle_ms;
+  int64_t offset, idle_ms, copy_size = 0;
   napi_valuetype callback_type = napi_undefined;
-  if (argc == 5) napi_typeof(env, argv[4], &callback_type);
+  if (argc >= 5) napi_typeof(env, argv[4], &callback_type);
   if (argc < 5 || !fd_arg(env, argv[0], &sock_fd) || !fd_arg(env, argv[1], &file_fd) ||
       napi_get_value_int64(env, argv[2], &offset) != napi_ok || napi_get_value_int64(env, argv[3], &idle_ms) != napi_ok ||
-      callback_type != napi_function || offset < 0) {
-    napi_throw_type_error(env, NULL, "expected (socketFd, fileFd, offset, idleMs, done)");
+      callback_type != napi_function || offset < 0 ||
+      (argc > 5 && !receiving && (napi_get_value_int64(env, argv[5], &copy_size) != napi_ok || copy_size < 0 || copy_size > SEND_CHUNK))) {
+    napi_throw_type_error(env, NULL, receiving ? "expected (socketFd, fileFd, offset, idleMs, done)" : "expected (socketFd, fileFd, offset, idleMs, done[, copyBytes])");
     return NULL;
   }
 
   transfer_t *t = calloc(1, sizeof *t);
   if (!t) return throw_errno(env, "ferry_io", ENOMEM);
   t->receiving = receiving;
+  t->copy_size = (size_t)copy_size;
   t->offset = offset;
   t->idle_ms = idle_ms;
   t->sock = fcntl(sock_fd, F_DUPFD_CLOEXEC, 0);

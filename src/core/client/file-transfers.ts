@@ -40,6 +40,7 @@ function control(conn: FtpConnection, meter: ProgressMeter, signal?: AbortSignal
     buckets: [],
     idleTimeoutMs: conn.settings.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs,
     onProgress: (bytes) => meter.update(bytes),
+    sendByCopy: true,
   };
 }
 

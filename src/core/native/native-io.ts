@@ -7,9 +7,9 @@ export type NativeTransferHandle = object & { readonly __nativeTransfer: unique 
 /** A listening socket watched on the event loop (ferry_listen.c); opaque to JavaScript. */
 export type NativeAcceptWatcher = object & { readonly __nativeAcceptWatcher: unique symbol };
 
-/** How a native transfer ended; `code` and `call` are set for "error" (e.g. "EPIPE" in "sendfile"). */
+/** How a native transfer ended; `code` and `call` are set for "error" (e.g. "EPIPE" in "sendfile"; "pread" and "write" are the file's). */
 export type NativeOutcome = 'ok' | 'error' | 'cancelled' | 'idle';
-export type NativeDone = (outcome: NativeOutcome, code: string | undefined, bytes: number, call: 'sendfile' | 'read' | 'write' | undefined) => void;
+export type NativeDone = (outcome: NativeOutcome, code: string | undefined, bytes: number, call: 'sendfile' | 'send' | 'pread' | 'read' | 'write' | undefined) => void;
 
 /**
  * The native data path (native/ferry_io.c, Linux): one thread per plain transfer that sends a
@@ -18,8 +18,11 @@ export type NativeDone = (outcome: NativeOutcome, code: string | undefined, byte
  * (native/ferry_listen.c).
  */
 export interface NativeIo {
-  /** Sends `fileFd` from `offset` to its end over `socketFd`; `idleMs` without progress ends it (0 = never). */
-  send(socketFd: number, fileFd: number, offset: number, idleMs: number, done: NativeDone): NativeTransferHandle;
+  /**
+   * Sends `fileFd` from `offset` to its end over `socketFd`; `idleMs` without progress ends it (0 = never).
+   * With `copyBytes` > 0 (at most 16 MiB) it reads into a buffer of that size and send()s from it instead of using sendfile.
+   */
+  send(socketFd: number, fileFd: number, offset: number, idleMs: number, done: NativeDone, copyBytes?: number): NativeTransferHandle;
   /** Receives from `socketFd` into `fileFd` at `offset` until the peer closes. */
   receive(socketFd: number, fileFd: number, offset: number, idleMs: number, done: NativeDone): NativeTransferHandle;
   /** Bytes moved so far. */

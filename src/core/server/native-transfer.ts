@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { getSystemErrorMap } from 'node:util';
 import { NativeDone, nativeIo } from '../native/native-io';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
+import { FtpReplyError, Reply } from './replies';
 
 /*
  * The native side of a data transfer (native/ferry_io.c via src/core/native): which transfers
@@ -17,6 +18,9 @@ export function describeErrno(code: string | undefined): string {
 
 /** Downloads up to this size stay on the JavaScript path (one read, one write). */
 const NATIVE_MIN_SEND = 1 << 20;
+
+/** Buffer of a send by copy (TransferControl.sendByCopy): 256 KiB did as well as larger ones. */
+const COPY_SEND_BUFFER = 256 * 1024;
 
 /** Progress reports of a native transfer, which runs without callbacks per chunk. */
 const NATIVE_PROGRESS_MS = 250;
@@ -72,9 +76,10 @@ export function runNative(direction: 'send' | 'receive', socketFd: number, fd: n
       if (outcome === 'cancelled') return reject(abortedError());
       if (outcome === 'idle') return reject(stalledError(ctl));
       if (call === 'write') return reject(writeFailure(code, bytes, describeErrno(code)));
+      if (call === 'pread') return reject(new FtpReplyError(Reply.LocalError, `Reading the file failed after ${bytes} bytes: ${describeErrno(code)}.`));
       reject(new DataConnectionError(`Data connection failed: ${call} ${describeErrno(code)}.`));
     };
-    const handle = io[direction](socketFd, fd, start, ctl.idleTimeoutMs, done);
+    const handle = direction === 'send' ? io.send(socketFd, fd, start, ctl.idleTimeoutMs, done, ctl.sendByCopy ? COPY_SEND_BUFFER : 0) : io.receive(socketFd, fd, start, ctl.idleTimeoutMs, done);
     const onAbort = () => io.cancel(handle);
     const timer = setInterval(() => ctl.onProgress(io.bytes(handle)), NATIVE_PROGRESS_MS);
     ctl.signal.addEventListener('abort', onAbort);

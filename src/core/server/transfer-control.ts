@@ -13,6 +13,11 @@ export interface TransferControl {
   /** idle_data_timeout in ms: no progress for this long aborts the transfer (0 = never). */
   idleTimeoutMs: number;
   onProgress(bytes: number): void;
+  /**
+   * Send by copying through a buffer (pread + send) rather than with sendfile: the client's
+   * uploads, which the receiving server takes faster that way on loopback (see native/ferry_io.c).
+   */
+  sendByCopy?: boolean;
 }
 
 /** A data connection: a TCP socket, or TLS over one. */

@@ -40,10 +40,12 @@ async function socketPair(): Promise<{ server: net.Socket; client: net.Socket; c
   return { server, client, close: () => (server.destroy(), client.destroy()) };
 }
 
-function start(direction: 'send' | 'receive', socket: net.Socket, fd: number, offset: number, idleMs = 0): { handle: NativeTransferHandle; done: Promise<Done> } {
+/** Starts a native transfer; `copyBytes` > 0 sends by copy (pread + send) instead of sendfile. */
+function start(direction: 'send' | 'receive', socket: net.Socket, fd: number, offset: number, idleMs = 0, copyBytes = 0): { handle: NativeTransferHandle; done: Promise<Done> } {
   let handle!: NativeTransferHandle;
   const done = new Promise<Done>((resolve) => {
-    handle = nativeIo![direction](fdOf(socket), fd, offset, idleMs, (outcome, code, bytes, call) => resolve({ outcome, code, bytes, call }));
+    const report = (outcome: NativeOutcome, code: string | undefined, bytes: number, call: string | undefined) => resolve({ outcome, code, bytes, call });
+    handle = direction === 'send' ? nativeIo!.send(fdOf(socket), fd, offset, idleMs, report, copyBytes) : nativeIo!.receive(fdOf(socket), fd, offset, idleMs, report);
   });
   return { handle, done };
 }
@@ -67,23 +69,53 @@ describe('native data path (sendfile / read+pwrite in a thread)', function () {
     assert.ok(nativeIo, `native data path unavailable: ${nativeIoUnavailable}`);
   });
 
-  it('sends a file from an offset to its end, byte for byte, and reports the count', async () => {
-    for (const offset of [0, 4096 + 7, data.length]) {
-      const pair = await socketPair();
-      const fd = fs.openSync(source, 'r');
-      try {
-        const received = readAll(pair.client);
-        const { done } = start('send', pair.server, fd, offset);
-        const result = await done;
-        pair.server.end();
-        const got = await received;
-        assert.equal(result.outcome, 'ok');
-        assert.equal(result.bytes, data.length - offset);
-        assert.equal(sha256(got), sha256(data.subarray(offset)));
-      } finally {
-        fs.closeSync(fd);
-        pair.close();
+  // sendfile (0), and by copy through a buffer: a small one that needs many reads and partial sends, and the client's size.
+  for (const copyBytes of [0, 4096, 256 * 1024]) {
+    it(`sends a file from an offset to its end, byte for byte, and reports the count (${copyBytes ? `by copy, ${copyBytes} B buffer` : 'sendfile'})`, async () => {
+      for (const offset of [0, 4096 + 7, data.length]) {
+        const pair = await socketPair();
+        const fd = fs.openSync(source, 'r');
+        try {
+          const received = readAll(pair.client);
+          const { done } = start('send', pair.server, fd, offset, 0, copyBytes);
+          const result = await done;
+          pair.server.end();
+          const got = await received;
+          assert.equal(result.outcome, 'ok');
+          assert.equal(result.bytes, data.length - offset);
+          assert.equal(sha256(got), sha256(data.subarray(offset)));
+        } finally {
+          fs.closeSync(fd);
+          pair.close();
+        }
       }
+    });
+  }
+
+  it('names the failing call of a send by copy: send for the socket, pread for the file', async () => {
+    const reset = await socketPair();
+    const fd = fs.openSync(source, 'r');
+    try {
+      reset.client.pause();
+      const { done } = start('send', reset.server, fd, 0, 0, 64 * 1024);
+      await new Promise((r) => setTimeout(r, 50));
+      reset.client.resetAndDestroy();
+      const result = await done;
+      assert.deepEqual([result.outcome, result.call], ['error', 'send']);
+      assert.ok(['EPIPE', 'ECONNRESET'].includes(result.code!), result.code);
+    } finally {
+      fs.closeSync(fd);
+      reset.close();
+    }
+    const pair = await socketPair();
+    // pread(2) of a directory fails with EISDIR: a file that cannot be read.
+    const directory = fs.openSync(dir, 'r');
+    try {
+      const result = await start('send', pair.server, directory, 0, 0, 64 * 1024).done;
+      assert.deepEqual([result.outcome, result.call, result.code, result.bytes], ['error', 'pread', 'EISDIR', 0]);
+    } finally {
+      fs.closeSync(directory);
+      pair.close();
     }
   });
 
@@ -198,6 +230,8 @@ describe('native data path (sendfile / read+pwrite in a thread)', function () {
     const io = nativeIo!;
     assert.throws(() => (io.send as unknown as (...a: unknown[]) => unknown)(-1, 0, 0, 0, () => undefined), TypeError);
     assert.throws(() => (io.receive as unknown as (...a: unknown[]) => unknown)(0, 0, 0, 0), TypeError);
+    assert.throws(() => io.send(0, 0, 0, 0, () => undefined, -1), TypeError, 'a negative copy buffer');
+    assert.throws(() => io.send(0, 0, 0, 0, () => undefined, 32 << 20), TypeError, 'a copy buffer above 16 MiB');
     assert.throws(() => io.bytes({} as NativeTransferHandle), TypeError);
   });
 
