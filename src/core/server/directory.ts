@@ -41,21 +41,19 @@ async function followLink(fs: RootedFs, name: string, full: string): Promise<Dir
 }
 
 /**
- * Reads a directory in name order, turning each entry (with its stats) into an item at once:
- * a listing keeps only its formatted lines, not 10 000 Stats objects with their dates, which
- * the young generation would copy around at every scavenge (that was 40 % of the server's
- * time for such a listing). Symlinks are shown as what they point to when that stays inside
- * the root; links leading outside or nowhere are left out, so a listing never reveals (or
- * invites a client to follow) a path the user may not reach.
+ * Reads a directory in name order and hands each entry (with its stats) to `visit` at once, so
+ * a listing keeps only its formatted text, not 10 000 Stats objects with their dates, which the
+ * young generation would copy around at every scavenge. Symlinks are shown as what they point
+ * to when that stays inside the root; links leading outside or nowhere are left out, so a
+ * listing never reveals (or invites a client to follow) a path the user may not reach.
  *
  * Stats come from the event loop in small batches while they are answered from memory (an
  * lstat of a cached inode takes about a microsecond, a thread-pool trip ten or more: 10 000
  * entries took 250 ms through the pool); as soon as a batch is slow, the rest goes through
  * the thread pool, so a cold or remote disk never blocks the other sessions for long.
  */
-export async function readDirectoryEntries<T>(fs: RootedFs, dir: ResolvedPath, toItem: (entry: DirectoryEntry) => T, cachedStatMs = CACHED_STAT_MS): Promise<T[]> {
+export async function visitDirectory(fs: RootedFs, dir: ResolvedPath, visit: (entry: DirectoryEntry) => void, cachedStatMs = CACHED_STAT_MS): Promise<void> {
   const names = (await fsp.readdir(dir.real)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: T[] = [];
   let i = 0;
   while (i < names.length) {
     const started = performance.now();
@@ -65,7 +63,7 @@ export async function readDirectoryEntries<T>(fs: RootedFs, dir: ResolvedPath, t
       const full = path.join(dir.real, name);
       let found = entry(fs, name, full, lstatNow(full));
       if (found instanceof Promise) found = await found;
-      if (found) out.push(toItem(found));
+      if (found) visit(found);
     }
     if (performance.now() - started > cachedStatMs * batch.length) break;
     if (i < names.length) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -77,9 +75,8 @@ export async function readDirectoryEntries<T>(fs: RootedFs, dir: ResolvedPath, t
         return entry(fs, name, full, await fsp.lstat(full).catch(() => undefined));
       }),
     );
-    for (const found of batch) if (found) out.push(toItem(found));
+    for (const found of batch) if (found) visit(found);
   }
-  return out;
 }
 
 /** LIST and STAT accept ls-style options ("-a", "-la") before the path; they are ignored (dot-files are always listed). */
@@ -89,9 +86,13 @@ export function stripListOptions(arg: string): string {
   return rest;
 }
 
-/** The entries of a directory as items (see readDirectoryEntries), or the single entry's when the path is a file. */
-export async function entriesForPath<T>(fs: RootedFs, target: ResolvedPath, toItem: (entry: DirectoryEntry) => T): Promise<{ isDirectory: boolean; items: T[] }> {
+/** Visits the entries of a directory (see visitDirectory), or the single entry when the path is a file; true for a directory. */
+export async function visitPath(fs: RootedFs, target: ResolvedPath, visit: (entry: DirectoryEntry) => void): Promise<boolean> {
   const st = await fsp.stat(target.real);
-  if (st.isDirectory()) return { isDirectory: true, items: await readDirectoryEntries(fs, target, toItem) };
-  return { isDirectory: false, items: [toItem({ name: path.posix.basename(target.virtual), stats: st })] };
+  if (!st.isDirectory()) {
+    visit({ name: path.posix.basename(target.virtual), stats: st });
+    return false;
+  }
+  await visitDirectory(fs, target, visit);
+  return true;
 }

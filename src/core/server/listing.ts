@@ -57,11 +57,11 @@ export function parseTimeVal(text: string): Date | undefined {
   return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? date : undefined;
 }
 
-/** The RFC 3659 "perm" fact for an entry, limited to what the user's letters allow. */
-function permFact(st: Stats, userPerms: string): string {
+/** The RFC 3659 "perm" fact for a directory or a file, limited to what the user's letters allow. */
+function permFact(isDirectory: boolean, userPerms: string): string {
   const has = (c: string) => userPerms.includes(c);
   let out = '';
-  if (st.isDirectory()) {
+  if (isDirectory) {
     if (has('w')) out += 'c';
     if (has('d')) out += 'd';
     if (has('e')) out += 'e';
@@ -81,11 +81,24 @@ function permFact(st: Stats, userPerms: string): string {
 
 /** One MLSD/MLST entry: `fact=value;...; name` with only the enabled facts. */
 export function formatMlstEntry(name: string, st: Stats, userPerms: string, facts: ReadonlySet<MlstFact>): string {
-  let out = '';
-  if (facts.has('type')) out += `type=${st.isDirectory() ? 'dir' : 'file'};`;
-  if (facts.has('size')) out += `size=${st.size};`;
-  if (facts.has('modify')) out += `modify=${formatTimeVal(st.mtime, true)};`;
-  if (facts.has('perm')) out += `perm=${permFact(st, userPerms)};`;
-  if (facts.has('unix.mode')) out += `unix.mode=0${(st.mode & 0o7777).toString(8)};`;
-  return `${out} ${name}`;
+  return mlstFormatter(userPerms, facts)(name, st);
+}
+
+/**
+ * formatMlstEntry for many entries of one listing: the facts and the user's "perm" values
+ * (one for directories, one for files) are settled once, not per entry.
+ */
+export function mlstFormatter(userPerms: string, facts: ReadonlySet<MlstFact>): (name: string, st: Stats) => string {
+  const [type, size, modify, perm, mode] = MLST_FACTS.map((fact) => facts.has(fact));
+  const permOf = perm ? { dir: `perm=${permFact(true, userPerms)};`, file: `perm=${permFact(false, userPerms)};` } : undefined;
+  return (name, st) => {
+    const dir = st.isDirectory();
+    let out = '';
+    if (type) out += dir ? 'type=dir;' : 'type=file;';
+    if (size) out += `size=${st.size};`;
+    if (modify) out += `modify=${formatTimeVal(st.mtime, true)};`;
+    if (permOf) out += dir ? permOf.dir : permOf.file;
+    if (mode) out += `unix.mode=0${(st.mode & 0o7777).toString(8)};`;
+    return `${out} ${name}`;
+  };
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readDirectoryEntries } from '../../../src/core/server/directory';
+import { DirectoryEntry, visitDirectory } from '../../../src/core/server/directory';
 import { RootedFs } from '../../../src/core/server/rooted-fs';
 import { tempDir } from '../../helpers/ferry-server';
 
@@ -31,9 +31,14 @@ describe('server directory reading: event loop and thread pool give the same lis
 
   it('lists the same names, types and sizes however the stats were taken', async () => {
     const dir = await fs.existing('/', 'big');
-    const fromLoop = await readDirectoryEntries(fs, dir, (e) => e, Infinity);
+    const read = async (cachedStatMs: number) => {
+      const entries: DirectoryEntry[] = [];
+      await visitDirectory(fs, dir, (e) => entries.push(e), cachedStatMs);
+      return entries;
+    };
+    const fromLoop = await read(Infinity);
     // A budget of 0 ms per entry counts every batch as slow: all but the first go through the thread pool.
-    const fromPool = await readDirectoryEntries(fs, dir, (e) => e, 0);
+    const fromPool = await read(0);
     const shape = (entries: typeof fromLoop) => entries.map((e) => `${e.name}:${e.stats.isDirectory() ? 'd' : e.stats.size}`);
     assert.deepEqual(shape(fromPool), shape(fromLoop));
     const names = fromLoop.map((e) => e.name);

@@ -1,8 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
-import { DirectoryEntry, entriesForPath, stripListOptions } from '../directory';
+import { stripListOptions, visitPath } from '../directory';
 import { sendText } from '../file-transfer';
-import { formatListLine, formatMlstEntry } from '../listing';
+import { formatListLine, formatMlstEntry, mlstFormatter } from '../listing';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
@@ -11,18 +11,36 @@ import { serverStatus } from './info';
 
 type Format = 'LIST' | 'NLST' | 'MLSD';
 
+/** Lines joined into flat chunks as they come: a long listing never holds one small string tree per line. */
+class ListingText {
+  private readonly chunks: string[] = [];
+  private lines: string[] = [];
+
+  add(line: string): void {
+    if (this.lines.push(line) === 256) this.flush();
+  }
+
+  text(): string {
+    this.flush();
+    return this.chunks.join('');
+  }
+
+  private flush(): void {
+    if (this.lines.length) this.chunks.push(this.lines.join('\r\n') + '\r\n');
+    this.lines = [];
+  }
+}
+
 async function listing(session: Session, arg: string, format: Format) {
   const target = await session.fs!.existing(session.cwd, format === 'MLSD' ? arg : stripListOptions(arg));
   const now = Date.now();
-  const perms = session.user!.perms;
-  const toLine = (e: DirectoryEntry) => {
-    if (format === 'LIST') return formatListLine(e.name, e.stats, now);
-    if (format === 'NLST') return e.name;
-    return formatMlstEntry(e.name, e.stats, perms, session.mlstFacts);
-  };
-  const { isDirectory, items: lines } = await onDisk(target.virtual, () => entriesForPath(session.fs!, target, toLine));
+  const formatMlst = mlstFormatter(session.user!.perms, session.mlstFacts);
+  const out = new ListingText();
+  const isDirectory = await onDisk(target.virtual, () =>
+    visitPath(session.fs!, target, (e) => out.add(format === 'LIST' ? formatListLine(e.name, e.stats, now) : format === 'NLST' ? e.name : formatMlst(e.name, e.stats))),
+  );
   if (format === 'MLSD' && !isDirectory) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a directory (use MLST).`);
-  return { target, text: lines.length ? lines.join('\r\n') + '\r\n' : '' };
+  return { target, text: out.text() };
 }
 
 function listingCommand(format: Format): CommandSpec {
