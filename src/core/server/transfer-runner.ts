@@ -79,10 +79,12 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   // A plain reply for success: an Error would capture a stack trace per transfer for nothing.
   let final: { code: number; message: string };
   try {
+    // A passive connection that is already there is checked before the 150 goes out: a client
+    // that drops it as soon as it reads the 150 has aborted a started transfer (426), it did
+    // not close it "before the transfer command" (425).
+    const accepted = passive?.accept(tunables.accept_timeout * 1000, job.direction === 'upload');
     session.reply(Reply.OpeningData, job.openingText);
-    const raw = passive
-      ? passive.accept(tunables.accept_timeout * 1000, job.direction === 'upload')
-      : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
+    const raw = accepted ?? connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
     connection = await abortable(raw, abort.signal);
     const ctl: TransferControl = {
       signal: abort.signal,
