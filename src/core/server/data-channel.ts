@@ -202,22 +202,27 @@ export class PassiveListener {
   }
 
   /**
-   * The accepted connection, waiting up to `timeoutMs` (accept_timeout) for it to arrive. A
-   * connection that the client closed before the command is refused with 425 when data was to
-   * go out (nobody would read it); for an upload it is an empty upload (curl closes at once
-   * when it has nothing to send).
+   * Claims the connection that has already arrived, if any, checking that its client has not
+   * closed it. A connection closed before the transfer command is refused with 425 when data
+   * was to go out (nobody would read it); for an upload it is an empty upload (curl closes at
+   * once when it has nothing to send). Undefined when none has arrived yet.
    */
-  accept(timeoutMs: number, forUpload = false): Promise<DataConnection> {
-    if (this.pending) {
-      const connection = this.pending;
-      this.pending = undefined;
-      const gone = connection instanceof RawConnection ? () => connection.peerClosed() : () => this.pendingGone || peerClosedQuietly(connection);
-      if (!forUpload && gone()) {
-        closeConnection(connection);
-        return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'The data connection was closed before the transfer command.'));
-      }
-      return Promise.resolve(connection);
+  claimPending(forUpload: boolean): Promise<DataConnection> | undefined {
+    const connection = this.pending;
+    if (!connection) return undefined;
+    this.pending = undefined;
+    const gone = connection instanceof RawConnection ? connection.peerClosed() : this.pendingGone || peerClosedQuietly(connection);
+    if (!forUpload && gone) {
+      closeConnection(connection);
+      return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'The data connection was closed before the transfer command.'));
     }
+    return Promise.resolve(connection);
+  }
+
+  /** The connection: one that is already there (see claimPending), or the next within `timeoutMs` (accept_timeout). */
+  accept(timeoutMs: number, forUpload = false): Promise<DataConnection> {
+    const claimed = this.claimPending(forUpload);
+    if (claimed) return claimed;
     if (this.closed) return Promise.reject(new FtpReplyError(Reply.CannotOpenData, 'Data connection was closed.'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

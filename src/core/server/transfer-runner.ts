@@ -79,12 +79,19 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   // A plain reply for success: an Error would capture a stack trace per transfer for nothing.
   let final: { code: number; message: string };
   try {
-    // A passive connection that is already there is checked before the 150 goes out: a client
+    // A passive connection that is already there is claimed before the 150 goes out: a client
     // that drops it as soon as it reads the 150 has aborted a started transfer (426), it did
-    // not close it "before the transfer command" (425).
-    const accepted = passive?.accept(tunables.accept_timeout * 1000, job.direction === 'upload');
+    // not close it "before the transfer command" (425). Waiting for one that is not there yet
+    // starts after the 150, whose write restarts the idle timer first: when accept_timeout and
+    // idle_ctrl_timeout fall due in the same pass, the idle one then fires while the transfer
+    // still holds it off, instead of right after the 425.
+    const claimed = passive?.claimPending(job.direction === 'upload');
     session.reply(Reply.OpeningData, job.openingText);
-    const raw = accepted ?? connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000);
+    const raw =
+      claimed ??
+      (passive
+        ? passive.accept(tunables.accept_timeout * 1000, job.direction === 'upload')
+        : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000));
     connection = await abortable(raw, abort.signal);
     const ctl: TransferControl = {
       signal: abort.signal,
