@@ -103,14 +103,8 @@ function listenNative(host: string, port: number, onConnection: OnConnection, on
   const io = nativeIo!;
   const listening = io.listen(host, port, PASSIVE_BACKLOG);
   const watcher = io.watchAccept(listening.fd, (fd, from) => (fd < 0 ? onError() : onConnection(new RawConnection(fd), plainAddress(from))));
-  let open = true;
-  return {
-    port: listening.port,
-    close: () => {
-      if (open) io.unwatchAccept(watcher);
-      open = false;
-    },
-  };
+  // unwatchAccept is idempotent: a second close is harmless.
+  return { port: listening.port, close: () => io.unwatchAccept(watcher) };
 }
 
 /** A net.Server listener: without the addon, or for an address the addon does not parse (an IPv6 zone). */

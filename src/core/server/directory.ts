@@ -53,7 +53,8 @@ async function followLink(fs: RootedFs, name: string, full: string): Promise<Dir
  * the thread pool, so a cold or remote disk never blocks the other sessions for long.
  */
 export async function visitDirectory(fs: RootedFs, dir: ResolvedPath, visit: (entry: DirectoryEntry) => void, cachedStatMs = CACHED_STAT_MS): Promise<void> {
-  const names = (await fsp.readdir(dir.real)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // sort() compares UTF-16 code units, the order listings have always had.
+  const names = (await fsp.readdir(dir.real)).sort();
   let i = 0;
   while (i < names.length) {
     const started = performance.now();

@@ -4,7 +4,9 @@ import { nativeIo } from '../native/native-io';
 import { describeErrno, nativeDescriptor, runNative } from './native-transfer';
 import type { SentNow } from './transfer-runner';
 import { takeFromAll, throttledChunkSize } from './throttle';
-import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
+import { BufferPool } from './buffer-pool';
+import { endSocket, SocketWatch } from './socket-watch';
+import { DataConnectionError, DataSocket, TransferControl, writeFailure } from './transfer-control';
 
 /**
  * Moving bytes between a file and a data socket: constant memory for any file size, rate
@@ -56,46 +58,6 @@ const FLUSH_AFTER_MS = 250;
 /** Upload bytes held in memory at most (the socket pauses above this). */
 const MAX_BUFFERED_UPLOAD = 8 << 20;
 
-/**
- * Download buffers shared by all transfers of the process, by size. At most `maxBytes` are
- * kept; all of them are dropped after `idleMs` without use so an idle server holds none.
- * Only whole buffers come back (never views), and only once nothing refers to their bytes.
- */
-class BufferPool {
-  private readonly free = new Map<number, Buffer[]>();
-  private bytes = 0;
-  private trimTimer?: NodeJS.Timeout;
-
-  constructor(
-    private readonly maxBytes: number,
-    private readonly idleMs: number,
-  ) {}
-
-  take(size: number): Buffer {
-    const buffer = this.free.get(size)?.pop();
-    if (!buffer) return Buffer.allocUnsafeSlow(size);
-    this.bytes -= size;
-    return buffer;
-  }
-
-  give(buffer: Buffer): void {
-    if (this.bytes + buffer.length > this.maxBytes) return;
-    let list = this.free.get(buffer.length);
-    if (!list) this.free.set(buffer.length, (list = []));
-    list.push(buffer);
-    this.bytes += buffer.length;
-    if (this.trimTimer) this.trimTimer.refresh();
-    else {
-      this.trimTimer = setTimeout(() => {
-        this.free.clear();
-        this.bytes = 0;
-        this.trimTimer = undefined;
-      }, this.idleMs);
-      this.trimTimer.unref();
-    }
-  }
-}
-
 const downloadBuffers = new BufferPool(4 * MAX_READ, 15_000);
 let activeDownloads = 0;
 
@@ -110,99 +72,8 @@ function writevAt(fd: number, buffers: Buffer[], position: number): Promise<numb
   return new Promise((resolve, reject) => fs.writev(fd, buffers, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-/**
- * Watches a data socket for the things that end a transfer from outside: abort (ABOR), an
- * idle data connection, the peer closing or erroring. `guard(p)` waits for `p` unless one of
- * them happens first; only one guard waits at a time, so nothing accumulates per chunk.
- */
-class SocketWatch {
-  failure?: DataConnectionError;
-  private reject?: (err: Error) => void;
-  private readonly onFailure: ((err: DataConnectionError) => void)[] = [];
-  private readonly dispose: () => void;
-
-  constructor(
-    private readonly socket: DataSocket,
-    private readonly ctl: TransferControl,
-  ) {
-    const onAbort = () => this.fail(abortedError());
-    const onTimeout = () => this.fail(stalledError(ctl));
-    const onError = (err: Error) => this.fail(new DataConnectionError(`Data connection failed: ${err.message}.`));
-    const onClose = () => this.fail(new DataConnectionError('Data connection closed before the transfer finished.'));
-    ctl.signal.addEventListener('abort', onAbort);
-    if (ctl.idleTimeoutMs > 0) socket.setTimeout(ctl.idleTimeoutMs);
-    socket.on('timeout', onTimeout);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    this.dispose = () => {
-      ctl.signal.removeEventListener('abort', onAbort);
-      socket.off('timeout', onTimeout);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-    };
-    if (ctl.signal.aborted) onAbort();
-  }
-
-  /**
-   * Suspends the idle watchdog while this side deliberately waits (a rate limit): the peer is
-   * not stalling then, and idle_data_timeout must not fire on a slow but configured rate.
-   */
-  holdIdle(): void {
-    if (this.ctl.idleTimeoutMs > 0) this.socket.setTimeout(0);
-  }
-
-  resumeIdle(): void {
-    if (this.ctl.idleTimeoutMs > 0) this.socket.setTimeout(this.ctl.idleTimeoutMs);
-  }
-
-  /** Registers a callback for the first failure (called at once if it already happened). */
-  whenFailed(callback: (err: DataConnectionError) => void): void {
-    if (this.failure) callback(this.failure);
-    else this.onFailure.push(callback);
-  }
-
-  private fail(err: DataConnectionError): void {
-    if (this.failure) return;
-    this.failure = err;
-    const reject = this.reject;
-    this.reject = undefined;
-    reject?.(err);
-    for (const callback of this.onFailure.splice(0)) callback(err);
-  }
-
-  guard<T>(promise: Promise<T>): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise<T>((resolve, reject) => {
-      this.reject = reject;
-      promise.then(
-        (value) => {
-          if (this.reject === reject) this.reject = undefined;
-          resolve(value);
-        },
-        (err: unknown) => {
-          if (this.reject === reject) this.reject = undefined;
-          reject(err);
-        },
-      );
-    });
-  }
-
-  close(): void {
-    this.dispose();
-  }
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Half-closes a data socket after the last byte, until the kernel has taken it. An abort, the
- * peer closing or a write that failed (end()'s callback reports it) mean the transfer is not
- * complete.
- */
-function endSocket(socket: DataSocket, watch: SocketWatch): Promise<void> {
-  return watch.guard(new Promise<void>((resolve, reject) => socket.end((err?: Error | null) => (err ? reject(err) : resolve()))));
 }
 
 /**

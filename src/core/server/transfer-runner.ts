@@ -24,7 +24,7 @@ export interface TransferJob {
    * of them, or undefined when it cannot. A small download ends here (file-transfer.ts).
    */
   sendNow?(fd: number, ctl: TransferControl): SentNow | undefined;
-  /** Moves the bytes (after the `alreadySent` ones sendNow moved); resolves with the count of all. */
+  /** Moves the bytes after the `alreadySent` ones sendNow moved; resolves with the count it moved. */
   run(socket: DataSocket, ctl: TransferControl, alreadySent: number): Promise<number>;
   /** Always runs last; `connected` says whether the data connection was ever established. */
   cleanup?(info: TransferInfo, connected: boolean): Promise<void>;
@@ -110,7 +110,7 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
         socket = await abortable(handshake, abort.signal);
       }
       const rest = alreadySent ? { ...ctl, onProgress: (more: number) => ctl.onProgress(alreadySent + more) } : ctl;
-      bytes = await job.run(socket, rest, alreadySent);
+      bytes += await job.run(socket, rest, alreadySent);
     }
     info.ok = true;
     final = { code: Reply.TransferComplete, message: `Transfer complete (${bytes} bytes).` };

@@ -37,7 +37,7 @@ async function retrieve(session: Session, arg: string): Promise<void> {
     direction: 'download',
     openingText: `Opening BINARY mode data connection for ${target.virtual} (${st.size - offset} bytes${offset ? ` from offset ${offset}` : ''}).`,
     sendNow: (socketFd, ctl) => sendNow(fd, offset, socketFd, ctl, st.size),
-    run: async (socket, ctl, alreadySent) => alreadySent + (await sendFile(fd, offset + alreadySent, socket, ctl, st.size)),
+    run: (socket, ctl, alreadySent) => sendFile(fd, offset + alreadySent, socket, ctl, st.size),
     cleanup: async () => fs.closeSync(fd),
   });
 }
