@@ -7,5 +7,5 @@ export { FxpRefusedError, FxpStalledError } from './fxp-errors';
 export { relayCopy } from './relay';
 export { TransferQueue } from './queue';
 export type { QueueOptions, NewJob, QueueEvents } from './queue';
-export type { CopyJob, JobState, SiteRef } from './job';
+export type { CopyJob, CopyMethod, FxpProtectionMode, JobGroup, JobOwner, JobState, SiteRef } from './job';
 export { siteKey } from './job';
