@@ -98,7 +98,12 @@ export class ControlClient {
   /** AUTH TLS and upgrade this connection (self-signed certificates accepted). */
   async startTls(): Promise<FtpReply> {
     const r = await this.send('AUTH TLS');
-    if (r.code !== 234) return r;
+    if (r.code === 234) await this.handshake();
+    return r;
+  }
+
+  /** The TLS handshake on this connection, once the server said 234. */
+  async handshake(): Promise<void> {
     this.socket.removeAllListeners('data');
     const secure = tls.connect({ socket: this.socket as net.Socket, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
@@ -107,7 +112,6 @@ export class ControlClient {
     });
     this.socket = secure;
     this.listen(secure);
-    return r;
   }
 
   /** EPSV, then a connected data socket (plain). */

@@ -105,9 +105,12 @@ export class Session {
 
   /**
    * Replaces the plain control socket with TLS after "234" (AUTH TLS). Bytes already
-   * buffered on the plain socket would belong to the handshake, so the parser restarts.
+   * buffered on the plain socket would belong to the handshake, so the parser restarts, and
+   * command lines that arrived in clear text behind AUTH are dropped: run after the handshake
+   * they would pass for commands sent over TLS (STARTTLS injection, CVE-2011-0411).
    */
   upgradeToTls(context: tls.SecureContext): void {
+    this.queue.length = 0;
     const plain = this.socket as net.Socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('timeout');

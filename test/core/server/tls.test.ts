@@ -351,6 +351,21 @@ describe('server TLS: disabled and forced', () => {
     }
   });
 
+  it('commands sent in clear text behind AUTH TLS are dropped, not run after the handshake (STARTTLS injection)', async () => {
+    const { client } = await ControlClient.connect(forced.port);
+    try {
+      // One segment: AUTH TLS with two commands behind it, as an attacker on the path would add them.
+      client.write(`AUTH TLS\r\nNOOP\r\nUSER ${TEST_USER}\r\n`);
+      assert.equal((await client.read()).code, 234);
+      await client.handshake();
+      // Had the injected USER been run, PASS would log in (230), after NOOP's 200 and USER's 331.
+      assert.equal((await client.send(`PASS ${TEST_PASSWORD}`)).code, 503);
+      assert.equal((await client.send('NOOP')).code, 200);
+    } finally {
+      client.close();
+    }
+  });
+
   it('without force_tls a plain transfer still works on a TLS-capable server (PROT C is the default)', async () => {
     const client = await loggedIn(plain.port);
     writeFileSync(path.join(plain.root, 'clear.txt'), 'clear text');
