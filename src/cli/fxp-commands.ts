@@ -6,14 +6,16 @@ import { parseArgs, UsageError } from './args';
 import { parseFtpUrl } from './ftp-url';
 import { humanBytes } from './progress-bar';
 
-export const FXP_USAGE = `ferry fxp SRC_URL DST_URL [--verify] [--no-relay] [--passive=src|dst] [--conflict=overwrite|skip|resume|rename] [--allow-clear-data]
-ferry queue list|add|run|pause|cancel|resume [--queue FILE]
+export const FXP_USAGE = `ferry fxp SRC_URL DST_URL [--verify] [--no-relay] [--passive=src|dst] [--conflict=overwrite|skip|skip-identical|resume|rename] [--allow-clear-data]
+ferry queue list|add|run|pause|cancel|resume|retry|remove|clear [--queue FILE]
   queue add SRC_URL DST_URL [-r] [--no-relay] [--passive=src|dst] [--conflict=RULE]   (-r: a folder, one job per file)
   queue run [--concurrency N] [--per-site N]      run until every job is done, failed, paused or cancelled
-  queue pause|cancel|resume ID                    (ID prefix is enough; takes effect in a running "queue run" too)
+  queue pause|cancel|resume|retry|remove ID       (ID prefix is enough; takes effect in a running "queue run" too)
+  queue clear                                     remove the done and cancelled jobs
+  Several processes may share one queue file (the editor too): each job runs in one of them.
   Passwords are never stored in the queue file: give them with FERRY_PASSWORD when running.`;
 
-const CONFLICTS: ConflictRule[] = ['overwrite', 'skip', 'resume', 'rename'];
+const CONFLICTS: ConflictRule[] = ['overwrite', 'skip', 'skip-identical', 'resume', 'rename'];
 
 function passiveOf(value: string | undefined): 'source' | 'target' | undefined {
   if (value === undefined) return undefined;
@@ -69,7 +71,59 @@ function defaultQueueFile(): string {
 function describeJob(job: CopyJob): string {
   const total = job.size !== undefined ? ` / ${humanBytes(job.size)}` : '';
   const target = job.resolvedTarget ?? job.target.path;
-  return `${job.id.slice(0, 8)} ${job.state.padEnd(9)} ${(job.method ?? '-').padEnd(5)} ${humanBytes(job.bytesDone)}${total} ${job.source.site.host}:${job.source.site.port ?? 21}/${job.source.path} -> ${job.target.site.host}:${job.target.site.port ?? 21}/${target}${job.error ? `  [${job.error}]` : ''}`;
+  const note = job.error ? `  [${job.error}]` : job.skipped ? '  (skipped)' : '';
+  return `${job.id.slice(0, 8)} ${job.state.padEnd(9)} ${(job.method ?? '-').padEnd(5)} ${humanBytes(job.bytesDone)}${total} ${job.source.site.host}:${job.source.site.port ?? 21}/${job.source.path} -> ${job.target.site.host}:${job.target.site.port ?? 21}/${target}${note}`;
+}
+
+/** The job commands: what they do, and the participle for "no job X that can be ...". */
+const JOB_ACTIONS = {
+  pause: { apply: (q: TransferQueue, id: string) => q.pause(id), done: 'paused' },
+  cancel: { apply: (q: TransferQueue, id: string) => q.cancel(id), done: 'cancelled' },
+  resume: { apply: (q: TransferQueue, id: string) => q.resume(id), done: 'resumed' },
+  retry: { apply: (q: TransferQueue, id: string) => q.retry(id), done: 'retried' },
+  remove: { apply: (q: TransferQueue, id: string) => q.remove(id), done: 'removed' },
+} as const;
+
+/** After `queue run`: the final state must reach the file; a full disk gets some time to recover. */
+async function saveBeforeExit(queue: TransferQueue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await queue.flush();
+    } catch (err) {
+      if (attempt >= 30) throw err;
+      if (attempt === 1) console.error(`${(err as Error).message}; retrying for 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+async function runQueue(queue: TransferQueue): Promise<void> {
+  let last = '';
+  queue.on('job', (job) => {
+    if (job.state === 'running' && job.bytesDone > 0) return;
+    const line = describeJob(job);
+    if (line !== last) console.log((last = line));
+  });
+  await queue.run();
+  await saveBeforeExit(queue);
+  const failed = queue.list().filter((j) => j.state === 'failed');
+  if (failed.length > 0) throw new Error(`${failed.length} job(s) failed`);
+}
+
+async function addJobs(queue: TransferQueue, args: ReturnType<typeof parseArgs>): Promise<void> {
+  if (args.positional.length !== 2) throw new UsageError('queue add takes SRC_URL and DST_URL');
+  const [src, dst] = args.positional.map((u) => parseFtpUrl(u));
+  if (src.site.password || dst.site.password) console.error('note: passwords in URLs are not stored in the queue; set FERRY_PASSWORD when running it');
+  const spec = {
+    source: { site: src.site, path: src.path },
+    target: { site: dst.site, path: dst.path },
+    conflict: conflictOf(args.options.get('conflict')?.[0]),
+    passive: passiveOf(args.options.get('passive')?.[0]),
+    allowRelay: !args.options.has('no-relay'),
+  };
+  const jobs = args.options.has('recursive') ? await queue.addFolder(spec) : [await queue.add(spec)];
+  await queue.flush();
+  for (const job of jobs) console.log(`queued ${describeJob(job)}`);
 }
 
 /** `ferry queue ...` over the persistent queue file. */
@@ -88,45 +142,31 @@ export async function queueCommand(argv: string[]): Promise<void> {
       case 'list':
         for (const job of queue.list()) console.log(describeJob(job));
         return;
-      case 'add': {
-        if (args.positional.length !== 2) throw new UsageError('queue add takes SRC_URL and DST_URL');
-        const [src, dst] = args.positional.map((u) => parseFtpUrl(u));
-        if (src.site.password || dst.site.password) console.error('note: passwords in URLs are not stored in the queue; set FERRY_PASSWORD when running it');
-        const spec = {
-          source: { site: src.site, path: src.path },
-          target: { site: dst.site, path: dst.path },
-          conflict: conflictOf(args.options.get('conflict')?.[0]),
-          passive: passiveOf(args.options.get('passive')?.[0]),
-          allowRelay: !args.options.has('no-relay'),
-        };
-        const jobs = args.options.has('recursive') ? await queue.addFolder(spec) : [await queue.add(spec)];
-        for (const job of jobs) console.log(`queued ${describeJob(job)}`);
-        return;
-      }
-      case 'run': {
-        let last = '';
-        queue.on('job', (job) => {
-          if (job.state === 'running' && job.bytesDone > 0) return;
-          const line = describeJob(job);
-          if (line !== last) console.log((last = line));
-        });
-        await queue.run();
-        const failed = queue.list().filter((j) => j.state === 'failed');
-        if (failed.length > 0) throw new Error(`${failed.length} job(s) failed`);
+      case 'add':
+        return await addJobs(queue, args);
+      case 'run':
+        return await runQueue(queue);
+      case 'clear': {
+        const removed = queue.clearFinished();
+        await queue.flush();
+        console.log(`removed ${removed} finished job(s)`);
         return;
       }
       case 'pause':
       case 'cancel':
-      case 'resume': {
+      case 'resume':
+      case 'retry':
+      case 'remove': {
         const id = args.positional[0];
         if (!id) throw new UsageError(`queue ${action} takes a job ID`);
-        const ok = action === 'pause' ? queue.pause(id) : action === 'cancel' ? queue.cancel(id) : queue.resume(id);
-        if (!ok) throw new Error(`no job ${id} that can be ${action === 'resume' ? 'resumed' : action + 'd'}`);
-        console.log(describeJob(queue.get(id)!));
+        const job = queue.get(id);
+        if (!job || JOB_ACTIONS[action].apply(queue, job.id) === 0) throw new Error(`no job ${id} that can be ${JOB_ACTIONS[action].done}`);
+        await queue.flush();
+        console.log(action === 'remove' ? `removed ${describeJob(job)}` : describeJob(queue.get(job.id)!));
         return;
       }
       default:
-        throw new UsageError(`queue expects list, add, run, pause, cancel or resume`);
+        throw new UsageError(`queue expects list, add, run, pause, cancel, resume, retry, remove or clear`);
     }
   } finally {
     queue.close();

@@ -6,6 +6,7 @@ import { FtpConnection } from './connection';
 import { RemoteReplyError } from './errors';
 import { downloadFile, downloadToStream, TransferOptions, TransferResult, uploadFile, uploadFromStream } from './file-transfers';
 import { listDirectory, statPath } from './listing';
+import { setModifiedTime } from './modified-time';
 import { ConnectionPool, TaskOptions } from './pool';
 import { ProgressListener } from './progress';
 import { RemoteEntry } from './remote-entry';
@@ -104,6 +105,11 @@ export class FtpClient {
     return this.run('rename', from, async (conn) => {
       await conn.client.rename(from, to);
     });
+  }
+
+  /** Sets a file's modification time (MFMT, else two-argument MDTM); rejects when the server refuses. */
+  setModifiedTime(target: string, date: Date): Promise<void> {
+    return this.run('set the modification time of', target, (conn) => setModifiedTime(conn, target, date), { idempotent: true });
   }
 
   /** SITE CHMOD; a server without it is remembered and answered with a clear error. */

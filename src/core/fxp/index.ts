@@ -7,5 +7,7 @@ export { FxpRefusedError, FxpStalledError } from './fxp-errors';
 export { relayCopy } from './relay';
 export { TransferQueue } from './queue';
 export type { QueueOptions, NewJob, QueueEvents } from './queue';
+export type { FolderOptions } from './queue-folder';
+export type { MoveDirection } from './queue-state';
 export type { CopyJob, CopyMethod, FxpProtectionMode, JobGroup, JobOwner, JobState, SiteRef } from './job';
 export { siteKey } from './job';

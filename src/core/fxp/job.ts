@@ -71,6 +71,12 @@ export interface CopyJob {
   verified?: string;
   /** Set while a process runs the job. */
   owner?: JobOwner;
+  /**
+   * Revision of the user's intent: raised by every command that changes the job's state (pause,
+   * resume, cancel, retry) and by the recovery of a dead owner's job. A runner's progress only
+   * sets the state while this is still the revision it claimed the job at (see queue-merge.ts).
+   */
+  rev?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,33 +1,95 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
-import type { CopyJob } from './job';
+import type { CopyJob, JobGroup } from './job';
+import { withFileLock } from './queue-lock';
 
 /**
- * The queue file: JSON written atomically (temporary file + rename in the same directory),
- * so a crash mid-write leaves the previous complete version, never half a file.
+ * The queue file, version 2. Version 1 (`{ version: 1, jobs }`) still loads and becomes version 2
+ * on the next write. `removed` keeps the ids of removed jobs (tombstones, ISO time of removal) so
+ * that no process brings a removed job back; they are dropped after a day.
+ */
+export interface QueueFileData {
+  version: 2;
+  jobs: CopyJob[];
+  groups: JobGroup[];
+  removed: Record<string, string>;
+}
+
+/** Identifies one version of the file: every save replaces it by rename, so a new inode means new content. */
+export interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs);
+}
+
+export function emptyQueueFile(): QueueFileData {
+  return { version: 2, jobs: [], groups: [], removed: {} };
+}
+
+/** Parses either version; throws on anything else rather than let a save overwrite a file it does not understand. */
+export function parseQueueFile(text: string, file: string): QueueFileData {
+  const data = JSON.parse(text) as { version?: number; jobs?: CopyJob[]; groups?: JobGroup[]; removed?: Record<string, string> };
+  if ((data.version !== 1 && data.version !== 2) || !Array.isArray(data.jobs)) {
+    throw new Error(`${file}: not a Ferry queue file (version ${data.version}); move it away to start a new queue`);
+  }
+  return {
+    version: 2,
+    jobs: data.jobs,
+    groups: Array.isArray(data.groups) ? data.groups : [],
+    removed: data.removed && typeof data.removed === 'object' ? data.removed : {},
+  };
+}
+
+/** One job per line: compact enough for 10 000 jobs, still readable and diffable. */
+export function formatQueueFile(data: QueueFileData): string {
+  const list = (items: unknown[]) => (items.length === 0 ? '[]' : `[\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]`);
+  return `{"version":2,\n"groups":${list(data.groups)},\n"removed":${JSON.stringify(data.removed)},\n"jobs":${list(data.jobs)}}\n`;
+}
+
+/**
+ * Reads and writes the queue file. Writes are atomic (temporary file in the same directory,
+ * fsync, rename), so a crash mid-write leaves the previous complete version, never half a file;
+ * `locked` serializes read-modify-write cycles between processes.
  */
 export class QueueStore {
-  private writing: Promise<void> = Promise.resolve();
+  constructor(
+    readonly file: string,
+    private readonly log?: (line: string) => void,
+  ) {}
 
-  constructor(readonly file: string) {}
-
-  async load(): Promise<CopyJob[]> {
+  /** The file's text and stamp; undefined when there is no file. */
+  async read(): Promise<{ text: string; stamp: FileStamp } | undefined> {
     try {
-      const data = JSON.parse(await fsp.readFile(this.file, 'utf8')) as { version: number; jobs: CopyJob[] };
-      if (data.version !== 1 || !Array.isArray(data.jobs)) throw new Error(`${this.file}: not a Ferry queue file (version ${data.version})`);
-      return data.jobs;
+      const handle = await fsp.open(this.file, 'r');
+      try {
+        const stat = await handle.stat();
+        const text = await handle.readFile('utf8');
+        return { text, stamp: { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs } };
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
   }
 
-  /** Saves a snapshot; saves are serialized so an older snapshot never lands after a newer one. */
-  save(jobs: CopyJob[]): Promise<void> {
-    const text = JSON.stringify({ version: 1, jobs }, null, 2);
-    this.writing = this.writing.then(async () => {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
+  async stamp(): Promise<FileStamp | undefined> {
+    const stat = await fsp.stat(this.file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    return stat && { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+  }
+
+  /** Replaces the file with `text`; a failed write leaves the old file and no temporary file behind. */
+  async write(text: string): Promise<FileStamp> {
+    const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
       const handle = await fsp.open(temp, 'w', 0o600);
       try {
         await handle.writeFile(text);
@@ -36,11 +98,17 @@ export class QueueStore {
         await handle.close();
       }
       await fsp.rename(temp, this.file);
-    });
-    return this.writing;
+    } catch (err) {
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    const stamp = await this.stamp();
+    if (!stamp) throw new Error(`${this.file} vanished right after it was written`);
+    return stamp;
   }
 
-  async mtimeMs(): Promise<number> {
-    return (await fsp.stat(this.file).catch(() => undefined))?.mtimeMs ?? 0;
+  /** Runs a read-merge-write cycle under the inter-process lock. */
+  locked<T>(task: () => Promise<T>): Promise<T> {
+    return withFileLock(this.file, task, this.log);
   }
 }

@@ -1,27 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import * as path from 'node:path';
-import { CancelledError, FtpClient, RemoteReplyError, SiteSettings, VerificationError } from '../client';
-import { ConflictRule, copyFile, CopyOptions } from './copy-file';
-import { FxpRefusedError } from './fxp-errors';
-import { CopyJob, JobState, siteKey, SiteRef } from './job';
+import type { ConflictRule } from './copy-file';
+import { CopyJob, JobGroup, JobState, SiteRef } from './job';
+import { collectFolder, FolderOptions } from './queue-folder';
+import { applyIntent, Intent } from './queue-merge';
+import { QueueRunner, RunnerOptions } from './queue-runner';
+import { Changes, MoveDirection, QueueState } from './queue-state';
 import { QueueStore } from './queue-store';
+import { QueueSync } from './queue-sync';
 
-export interface QueueOptions {
+export interface QueueOptions extends RunnerOptions {
   file: string;
-  /** Jobs running at once (default 2). */
+  /** Jobs this process runs at once (default 2). */
   concurrency?: number;
-  /** Jobs touching one site at once (default 2): servers cap connections. */
+  /** Jobs of this process touching one site at once (default 2): servers cap connections. */
   perSite?: number;
   /** Attempts before a job fails for good (default 3). */
   maxAttempts?: number;
   /** First retry delay; doubles per attempt (default 2 s). */
   backoffMs?: number;
-  /** Passwords are never stored in the queue file; they come from here when a job runs. */
-  passwordFor?: (site: SiteRef) => string | undefined;
-  /** Defaults for every copy (stall timeout, verification, clear data, ...). */
-  copyDefaults?: Omit<CopyOptions, 'signal' | 'onProgress' | 'onMethod' | 'conflict' | 'passive' | 'allowRelay'>;
-  log?: (line: string) => void;
 }
 
 export interface NewJob {
@@ -33,285 +30,269 @@ export interface NewJob {
 }
 
 export interface QueueEvents {
-  /** Any change of a job (state, progress, method, error). */
+  /** A job's new version (a copy). */
   job: [CopyJob];
+  /** Ids gone: removed here, cleared, or removed by another process. */
+  removed: [string[]];
+  /** The order changed or a merge brought many changes: re-read list() and groups(). */
+  reset: [];
+  /** pausedAll, limits, saveProblem or groups changed. */
+  meta: [];
+  /** run() found nothing left to do. */
+  drained: [];
 }
 
-/** Errors worth another attempt later; policy refusals and verification failures are not. */
-function isTransient(err: unknown): boolean {
-  if (err instanceof VerificationError || err instanceof FxpRefusedError) return false;
-  if (err instanceof RemoteReplyError) return err.code >= 400 && err.code < 500;
-  return true;
-}
+/** More changed jobs than this in one go are announced as a `reset` instead of one event each. */
+const MANY = 100;
 
 /**
- * Server-to-server copies that survive restarts: every change is persisted atomically, and a
- * job that was running when the process died comes back queued and continues (REST) from
- * the target's size. Concurrency is limited overall and per site; a transient failure moves
- * the job to the end of the queue with exponential backoff.
+ * Server-to-server copies that survive restarts and are shared by processes (the editor and
+ * `ferry queue` on one file): every change is merged into the file under a lock (rules in
+ * queue-merge.ts), a job runs in one process at a time, and a job that was running when its
+ * process died comes back queued and continues (REST) from the target's size. Concurrency is
+ * limited overall and per site; a transient failure moves the job to the end of the queue with
+ * exponential backoff. Events are emitted synchronously after each in-memory change.
  */
 export class TransferQueue extends EventEmitter<QueueEvents> {
-  private jobs: CopyJob[] = [];
-  private readonly store: QueueStore;
-  private readonly clients = new Map<string, FtpClient>();
-  private readonly running = new Map<string, AbortController>();
-  private lastSaved = 0;
-  private lastSeenMtime = 0;
-  private wake?: () => void;
+  private readonly persistence: QueueSync;
+  private readonly runner: QueueRunner;
 
   private constructor(private readonly options: QueueOptions) {
     super();
-    this.store = new QueueStore(options.file);
+    const ownerId = randomUUID();
+    this.persistence = new QueueSync(new QueueStore(options.file, options.log), {
+      ownerId,
+      overlay: (state) => this.runner.overlay(state),
+      merged: (changes) => this.changed(changes),
+      saveProblem: () => this.emit('meta'),
+      log: (line) => options.log?.(line),
+    });
+    const limits = { concurrency: options.concurrency ?? 2, perSite: options.perSite ?? 2 };
+    this.runner = new QueueRunner(this.persistence, options, limits, { job: (job) => this.emit('job', job), changes: (c) => this.changed(c), drained: () => this.emit('drained') }, ownerId);
   }
 
-  /** Opens (or creates) a queue file; jobs that were running come back queued and resumable. */
+  /** Opens (or creates) a queue file; running jobs whose process died come back queued and resumable. */
   static async open(options: QueueOptions): Promise<TransferQueue> {
     const queue = new TransferQueue(options);
-    queue.jobs = await queue.store.load();
-    for (const job of queue.jobs) {
-      if (job.state === 'running') {
-        job.state = 'queued';
-        job.started = true;
-        job.rate = 0;
-      }
-    }
-    await queue.save(true);
+    await queue.persistence.load();
     return queue;
   }
 
+  /** Copies of the jobs, in queue order. */
   list(): CopyJob[] {
-    return this.jobs.map((j) => ({ ...j }));
+    return this.persistence.state.jobs.map((j) => ({ ...j }));
   }
 
-  get(id: string): CopyJob | undefined {
-    return this.jobs.find((j) => j.id === id || j.id.startsWith(id));
+  groups(): JobGroup[] {
+    return this.persistence.state.groups.map((g) => ({ ...g }));
   }
 
+  /** A job by id or id prefix (a copy). */
+  get(idOrPrefix: string): CopyJob | undefined {
+    const job = this.persistence.state.find(idOrPrefix);
+    return job && { ...job };
+  }
+
+  /** Queues one job; resolves once it is saved (or, while saves fail, kept in memory: see saveProblem). */
   async add(spec: NewJob): Promise<CopyJob> {
-    const now = new Date().toISOString();
-    const job: CopyJob = {
-      id: randomUUID(),
-      source: { site: strip(spec.source.site), path: spec.source.path },
-      target: { site: strip(spec.target.site), path: spec.target.path },
-      state: 'queued',
-      bytesDone: 0,
-      rate: 0,
-      attempts: 0,
-      conflict: spec.conflict ?? 'overwrite',
-      passive: spec.passive,
-      allowRelay: spec.allowRelay ?? true,
-      started: false,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.jobs.push(job);
-    this.changed(job, true);
-    this.wake?.();
+    const [job] = await this.addMany([spec]);
     return job;
   }
 
-  /** Creates the source's folder tree on the target and queues one job per file. */
-  async addFolder(spec: NewJob): Promise<CopyJob[]> {
-    const source = this.client(spec.source.site);
-    const target = this.client(spec.target.site);
-    const entries = await source.walk(spec.source.path);
-    const relative = (p: string) => path.posix.relative(spec.source.path, p);
-    const dirs = [spec.target.path, ...entries.filter((e) => e.type === 'directory').map((e) => path.posix.join(spec.target.path, relative(e.path)))];
-    for (const dir of dirs) await target.mkdir(dir, { parents: true });
-    const jobs: CopyJob[] = [];
-    for (const file of entries.filter((e) => e.type === 'file')) {
-      jobs.push(await this.add({ ...spec, source: { ...spec.source, path: file.path }, target: { ...spec.target, path: path.posix.join(spec.target.path, relative(file.path)) } }));
-    }
-    return jobs;
+  /** Queues many jobs with one save; with `group`, they form one folder group. */
+  async addMany(specs: NewJob[], group?: { source: { site: SiteRef; path: string }; target: { site: SiteRef; path: string } }): Promise<CopyJob[]> {
+    const now = new Date().toISOString();
+    const jobGroup: JobGroup | undefined =
+      group && specs.length > 0
+        ? { id: randomUUID(), source: { site: strip(group.source.site), path: group.source.path }, target: { site: strip(group.target.site), path: group.target.path }, createdAt: now }
+        : undefined;
+    // Specs of one drop share their site objects: strip each once.
+    const stripped = new Map<SiteRef, SiteRef>();
+    const site = (ref: SiteRef) => stripped.get(ref) ?? stripped.set(ref, strip(ref)).get(ref)!;
+    const jobs = specs.map((spec) => newJob(spec, now, jobGroup?.id, site));
+    this.record((state) => state.append(jobs, jobGroup));
+    this.runner.wake();
+    await this.persistence.flush().catch(() => undefined); // kept in memory and retried; saveProblem says why
+    return jobs.map((j) => ({ ...j }));
   }
 
-  pause(id: string): boolean {
-    return this.setState(id, ['queued', 'running'], 'paused');
+  /** Creates the source's folder tree on the target and queues one job per file, all in one new group. */
+  async addFolder(spec: NewJob, options: FolderOptions = {}): Promise<CopyJob[]> {
+    const [source, target] = await Promise.all([this.runner.clientFor(spec.source.site), this.runner.clientFor(spec.target.site)]);
+    const files = await collectFolder(source, target, spec, options);
+    return this.addMany(files, { source: spec.source, target: spec.target });
   }
 
-  resume(id: string): boolean {
-    const ok = this.setState(id, ['paused', 'failed', 'cancelled'], 'queued');
-    const job = this.get(id);
-    if (ok && job) {
-      job.attempts = 0;
-      job.error = undefined;
-      job.notBefore = undefined;
-    }
-    this.wake?.();
-    return ok;
+  /** Queued or running → paused; returns how many jobs changed. */
+  pause(ids: string | string[]): number {
+    return this.intent(ids, 'pause');
   }
 
-  cancel(id: string): boolean {
-    return this.setState(id, ['queued', 'running', 'paused'], 'cancelled');
+  /** Paused, failed or cancelled → queued (attempts reset). */
+  resume(ids: string | string[]): number {
+    return this.intent(ids, 'resume');
   }
 
-  private setState(id: string, from: JobState[], to: JobState): boolean {
-    const job = this.get(id);
-    if (!job || !from.includes(job.state)) return false;
-    this.running.get(job.id)?.abort();
-    job.state = to;
-    job.rate = 0;
-    this.changed(job, true);
-    return true;
+  /** Queued, running or paused → cancelled. */
+  cancel(ids: string | string[]): number {
+    return this.intent(ids, 'cancel');
   }
 
-  /** Runs jobs until none is runnable (all done, failed, cancelled or paused), then resolves. */
-  async run(): Promise<void> {
-    const concurrency = this.options.concurrency ?? 2;
-    const lanes: Promise<void>[] = [];
-    const next = (): CopyJob | undefined => {
-      const now = Date.now();
-      const perSite = this.options.perSite ?? 2;
-      const busy = new Map<string, number>();
-      for (const j of this.jobs.filter((x) => this.running.has(x.id))) {
-        for (const key of [siteKey(j.source.site), siteKey(j.target.site)]) busy.set(key, (busy.get(key) ?? 0) + 1);
-      }
-      return this.jobs.find(
-        (j) =>
-          j.state === 'queued' &&
-          !this.running.has(j.id) &&
-          (!j.notBefore || Date.parse(j.notBefore) <= now) &&
-          (busy.get(siteKey(j.source.site)) ?? 0) < perSite &&
-          (busy.get(siteKey(j.target.site)) ?? 0) < perSite,
-      );
-    };
-    for (;;) {
-      await this.applyExternalChanges();
-      while (this.running.size < concurrency) {
-        const job = next();
-        if (!job) break;
-        lanes.push(this.execute(job));
-      }
-      const waiting = this.jobs.filter((j) => j.state === 'queued');
-      if (this.running.size === 0 && waiting.length === 0) break;
-      // Sleep until a job finishes, a job is added, or the earliest backoff expires (max 1 s, to see external changes).
-      const soonest = Math.min(1000, ...waiting.map((j) => (j.notBefore ? Math.max(0, Date.parse(j.notBefore) - Date.now()) : 1000)));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, soonest);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-    await Promise.all(lanes);
-    await this.save(true);
+  /** Failed, cancelled, paused, or queued with a backoff → queued now (attempts reset, notBefore cleared). */
+  retry(ids: string | string[]): number {
+    return this.intent(ids, 'retry');
   }
 
-  private async execute(job: CopyJob): Promise<void> {
-    const abort = new AbortController();
-    this.running.set(job.id, abort);
-    job.state = 'running';
-    job.error = undefined;
-    this.changed(job, true);
-    const startedAt = Date.now();
-    let startBytes = -1;
-    try {
-      const result = await copyFile(
-        { client: this.client(job.source.site), path: job.source.path },
-        { client: this.client(job.target.site), path: job.resolvedTarget ?? job.target.path },
-        {
-          ...this.options.copyDefaults,
-          // Once this job has written to the target, every later attempt continues from there.
-          conflict: job.started ? 'resume' : job.conflict,
-          passive: job.passive,
-          allowRelay: job.allowRelay,
-          signal: abort.signal,
-          log: this.options.log,
-          onMethod: (method) => {
-            job.method = method;
-            job.started = true;
-            this.changed(job, true);
-          },
-          onProgress: (done, total) => {
-            if (startBytes < 0) startBytes = done;
-            job.size = total;
-            job.bytesDone = done;
-            job.rate = ((done - startBytes) * 1000) / Math.max(1, Date.now() - startedAt);
-            this.changed(job, false);
-          },
-        },
-      );
-      job.state = 'done';
-      job.size = result.size;
-      job.bytesDone = result.size;
-      job.method = result.method === 'skipped' ? job.method : result.method;
-      job.resolvedTarget = result.targetPath !== job.target.path ? result.targetPath : undefined;
-      job.verified = result.verified;
-    } catch (err) {
-      if (abort.signal.aborted || err instanceof CancelledError) {
-        // pause() and cancel() already set the state; an abort from elsewhere means pause.
-        if (job.state === 'running') job.state = 'paused';
-      } else {
-        job.attempts++;
-        job.error = (err as { describe?: () => string }).describe?.() ?? (err as Error).message;
-        const retry = isTransient(err) && job.attempts < (this.options.maxAttempts ?? 3);
-        job.state = retry ? 'queued' : 'failed';
-        if (retry) {
-          job.notBefore = new Date(Date.now() + (this.options.backoffMs ?? 2000) * 2 ** (job.attempts - 1)).toISOString();
-          // A failed job moves to the end of the queue.
-          this.jobs.splice(this.jobs.indexOf(job), 1);
-          this.jobs.push(job);
-        }
-        this.options.log?.(`job ${job.id.slice(0, 8)} ${retry ? 'will retry' : 'failed'}: ${job.error}`);
-      }
-    } finally {
-      job.rate = 0;
-      this.running.delete(job.id);
-      this.changed(job, true);
-      this.wake?.();
-    }
+  /** Removes jobs (running ones stop, wherever they run); a tombstone keeps them from coming back. */
+  remove(ids: string | string[]): number {
+    const found = this.resolve(ids);
+    return this.record((state) => state.remove(found)).removed.length;
   }
 
-  /** Pause/cancel written to the file by another process (`ferry queue pause`) take effect here. */
-  private async applyExternalChanges(): Promise<void> {
-    const mtime = await this.store.mtimeMs();
-    if (mtime <= this.lastSeenMtime) return;
-    this.lastSeenMtime = mtime;
-    for (const stored of await this.store.load()) {
-      const job = this.jobs.find((j) => j.id === stored.id);
-      if (job && (stored.state === 'paused' || stored.state === 'cancelled') && (job.state === 'queued' || job.state === 'running')) {
-        this.setState(job.id, ['queued', 'running'], stored.state);
-      }
-    }
+  /** Moves a job one place up or down, or to the top or bottom of the queue. */
+  move(id: string, direction: MoveDirection): boolean {
+    const job = this.persistence.state.find(id);
+    return job !== undefined && this.record((state) => state.move(job.id, direction)).order;
   }
 
-  private client(site: SiteRef): FtpClient {
-    const key = siteKey(site);
-    let client = this.clients.get(key);
-    if (!client) {
-      const settings: SiteSettings = { ...site, password: this.options.passwordFor?.(site), maxConnections: 3, keepaliveMs: 0 };
-      client = new FtpClient(settings);
-      this.clients.set(key, client);
-    }
-    return client;
+  /** Removes done and cancelled jobs (and the groups left empty). */
+  clearFinished(): number {
+    const finished = this.persistence.state.jobs.filter((j) => j.state === 'done' || j.state === 'cancelled').map((j) => j.id);
+    return this.record((state) => state.remove(finished.filter((id) => ['done', 'cancelled'].includes(state.get(id)?.state ?? '')))).removed.length;
   }
 
-  private changed(job: CopyJob, important: boolean): void {
-    job.updatedAt = new Date().toISOString();
-    this.emit('job', { ...job });
-    void this.save(important);
+  /** Nothing new starts in this process; running jobs (wherever they run) are paused. */
+  pauseAll(): void {
+    this.setPausedAll(true, 'running', 'pause');
   }
 
-  /** State changes are saved at once; progress at most once a second. */
-  private async save(force: boolean): Promise<void> {
-    const now = Date.now();
-    if (!force && now - this.lastSaved < 1000) return;
-    this.lastSaved = now;
-    await this.store.save(this.jobs);
-    this.lastSeenMtime = await this.store.mtimeMs();
+  /** Jobs start again here; paused jobs are queued. */
+  resumeAll(): void {
+    this.setPausedAll(false, 'paused', 'resume');
   }
 
-  /** Closes every connection the queue opened. */
+  get pausedAll(): boolean {
+    return this.runner.pausedAll;
+  }
+
+  /** This process's limits: jobs at once, and jobs per site. */
+  setLimits(limits: { concurrency?: number; perSite?: number }): void {
+    if (limits.concurrency !== undefined) this.runner.concurrency = Math.max(1, Math.floor(limits.concurrency));
+    if (limits.perSite !== undefined) this.runner.perSite = Math.max(1, Math.floor(limits.perSite));
+    this.emit('meta');
+    this.runner.wake();
+  }
+
+  limits(): { concurrency: number; perSite: number } {
+    return { concurrency: this.runner.concurrency, perSite: this.runner.perSite };
+  }
+
+  /** Merges what other processes changed in the file; true if anything changed here. */
+  sync(): Promise<boolean> {
+    return this.persistence.sync();
+  }
+
+  /** Runs jobs until none is runnable by this process (all done, failed, cancelled, paused, or running elsewhere). */
+  run(): Promise<void> {
+    return this.runner.run();
+  }
+
+  /** Saves what is pending; rejects while the file cannot be written (the CLI reports it before exiting). */
+  flush(): Promise<void> {
+    return this.persistence.flush();
+  }
+
+  /** Why saving the queue file fails, while it does (the state is kept in memory and saves are retried). */
+  get saveProblem(): string | undefined {
+    return this.persistence.problem;
+  }
+
+  /** Writes so far, and the duration of the last read-merge-write cycle in ms (diagnostics, the scale test). */
+  stats(): { writes: number; lastSaveMs: number } {
+    return { writes: this.persistence.writes, lastSaveMs: this.persistence.lastSaveMs };
+  }
+
+  /** Hands running jobs back (queued, resumable), saves once more, and closes every connection. */
   close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.runner.close();
+    void this.persistence
+      .flush()
+      .catch((err: Error) => this.options.log?.(err.message))
+      .finally(() => this.persistence.close());
   }
+
+  private setPausedAll(paused: boolean, state: JobState, intent: Intent): void {
+    this.runner.pausedAll = paused;
+    this.intent(
+      this.persistence.state.jobs.filter((j) => j.state === state).map((j) => j.id),
+      intent,
+    );
+    this.emit('meta');
+  }
+
+  private intent(ids: string | string[], intent: Intent): number {
+    const found = this.resolve(ids);
+    const now = new Date().toISOString();
+    const changes = this.record((state) => {
+      for (const id of found) state.edit(id, (job) => applyIntent(job, intent, now));
+    });
+    if (intent === 'resume' || intent === 'retry') this.runner.wake();
+    return changes.jobs.size;
+  }
+
+  /** Full ids of the jobs named by ids or prefixes. */
+  private resolve(ids: string | string[]): string[] {
+    const found: string[] = [];
+    for (const id of typeof ids === 'string' ? [ids] : ids) {
+      const job = this.persistence.state.find(id);
+      if (job) found.push(job.id);
+    }
+    return found;
+  }
+
+  private record(operation: (state: QueueState) => void): Changes {
+    const changes = this.persistence.apply(operation);
+    this.changed(changes);
+    return changes;
+  }
+
+  /** Announces changes and stops runs whose job is no longer ours. */
+  private changed(changes: Changes): void {
+    this.runner.reconcile();
+    if (changes.removed.length > 0) this.emit('removed', changes.removed);
+    if (changes.order || changes.jobs.size > MANY) this.emit('reset');
+    else {
+      for (const id of changes.jobs) {
+        const job = this.persistence.state.get(id);
+        if (job) this.emit('job', { ...job });
+      }
+    }
+    if (changes.groups) this.emit('meta');
+  }
+}
+
+function newJob(spec: NewJob, now: string, group: string | undefined, site: (ref: SiteRef) => SiteRef): CopyJob {
+  return {
+    id: randomUUID(),
+    source: { site: site(spec.source.site), path: spec.source.path },
+    target: { site: site(spec.target.site), path: spec.target.path },
+    group,
+    state: 'queued',
+    bytesDone: 0,
+    rate: 0,
+    attempts: 0,
+    conflict: spec.conflict ?? 'overwrite',
+    passive: spec.passive,
+    allowRelay: spec.allowRelay ?? true,
+    started: false,
+    rev: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Keeps only what identifies a site (never a password, never a logger). */
 function strip(site: SiteRef & { password?: string }): SiteRef {
-  const { host, port, user, tls, dataMode, certificate, activeAddress, activePortRange } = site;
-  return JSON.parse(JSON.stringify({ host, port, user, tls, dataMode, certificate, activeAddress, activePortRange }));
+  const { host, port, user, tls, dataMode, certificate, activeAddress, activePortRange, encoding, siteId, name } = site;
+  return JSON.parse(JSON.stringify({ host, port, user, tls, dataMode, certificate, activeAddress, activePortRange, encoding, siteId, name }));
 }

@@ -5,22 +5,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { CopyJob, TransferQueue } from '../../../src/core/fxp';
-import { SiteRef } from '../../../src/core/fxp/job';
 import { startTestServer, tempDir, TestServer, TEST_PASSWORD, TEST_USER } from '../../helpers/ferry-server';
 import { ensurePeers, externalPeers, Peer } from '../../helpers/peers';
 import { run, sha256 } from '../../helpers/processes';
+import { site, waitFor } from './queue-kit';
 
 const CLI = path.join(__dirname, '..', '..', '..', 'src', 'cli.js');
-const site = (port: number): SiteRef => ({ host: '127.0.0.1', port, user: TEST_USER });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('FXP queue: persistence, crash resume, folders, cancel, retry, limits, conflicts', function () {
   this.timeout(120_000);
