@@ -16,7 +16,9 @@ export async function relayCopy(source: FtpClient, target: FtpClient, srcPath: s
   pipe.pause();
   const down = source.download(srcPath, pipe, { offset, signal: options.signal });
   const up = target.upload(pipe, dstPath, { offset, signal: options.signal });
-  // If either side fails, the other must not wait forever on the pipe.
+  // If either side fails, the other must not wait forever on the pipe. The failure itself
+  // reaches the caller through down/up; the pipe's own 'error' would otherwise be uncaught.
+  pipe.on('error', () => undefined);
   down.catch((err) => pipe.destroy(err));
   up.catch((err) => pipe.destroy(err));
   await Promise.all([down, up]);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FerryClientError, FtpClient } from '../../../src/core/client';
-import { copyFile } from '../../../src/core/fxp';
+import { copyFile, relayCopy } from '../../../src/core/fxp';
 import { startTestServer, TestServer } from '../../helpers/ferry-server';
 import { allPeersFixture, siteFor, writePeerFile } from '../../helpers/peers';
 import { sha256 } from '../../helpers/processes';
@@ -42,6 +42,23 @@ describe('FXP refusal → relay fallback, and TLS FXP', function () {
       assert.equal(sha256(readFileSync(path.join(peers.get('pure-ftpd')!.dataDir, 'relayed.bin'))), sha256(payload));
       assert.ok(lines.some((l) => /504 Refusing data connection to foreign address/.test(l)), 'the refusal reply is logged');
     } finally {
+      src.close();
+      dst.close();
+    }
+  });
+
+  it('a relay whose upload is refused (no such target folder) fails with the reply and leaves the process running', async () => {
+    const src = new FtpClient({ ...siteFor({ name: 'strict', port: strict.port, tls: false, dataDir: strict.root }, 'passive', false), ...fromSecondLoopback });
+    const dst = new FtpClient({ ...siteFor(peers.get('pure-ftpd')!, 'passive', false), ...fromSecondLoopback });
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', record);
+    try {
+      await assert.rejects(relayCopy(src, dst, 'src.bin', 'no-such-folder/relayed.bin', 0), /550|No such|not found/i);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(uncaught, [], 'the failed relay threw outside its promise');
+    } finally {
+      process.off('uncaughtException', record);
       src.close();
       dst.close();
     }
