@@ -1,4 +1,4 @@
-// Bundles the extension (loaded by VS Code), its two helper processes and the `ferry` CLI into dist/.
+// Bundles the extension (loaded by VS Code), its two helper processes, the `ferry` CLI and the FXP Queue webview into dist/.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -35,6 +35,53 @@ const bundle = (name, entry, extra = {}) => ({
   plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new CopyNativeAddon(), ...(extra.plugins ?? [])],
 });
 
+/** Files the FXP Queue webview loads besides its script: the codicon font and its css, and the panel's stylesheet. */
+const WEBVIEW_ASSETS = {
+  'codicon.css': require.resolve('@vscode/codicons/dist/codicon.css'),
+  'codicon.ttf': require.resolve('@vscode/codicons/dist/codicon.ttf'),
+  'fxp-queue.css': path.resolve(__dirname, 'src/webview/fxp-queue/fxp-queue.css'),
+};
+
+/** Emits WEBVIEW_ASSETS next to the webview bundle (as webpack assets, so `--watch` follows them too). */
+class WebviewAssets {
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('WebviewAssets', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'WebviewAssets', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        for (const [name, file] of Object.entries(WEBVIEW_ASSETS)) {
+          compilation.fileDependencies.add(file);
+          compilation.emitAsset(name, new webpack.sources.RawSource(fs.readFileSync(file)));
+        }
+      });
+    });
+  }
+}
+
+/**
+ * The FXP Queue panel's page script (a browser bundle with the vscode-elements it uses). The
+ * TypeScript is emitted as ES modules here so webpack links lit's modules statically.
+ * @type {import('webpack').Configuration}
+ */
+const webview = {
+  name: 'webview',
+  target: 'web',
+  mode: 'none',
+  entry: { 'fxp-queue': './src/webview/fxp-queue/main.ts' },
+  output: { path: path.resolve(__dirname, 'dist/webview'), filename: '[name].js' },
+  resolve: { extensions: ['.ts', '.js'] },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        exclude: /node_modules/,
+        use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.webview.json', onlyCompileBundledFiles: true, compilerOptions: { module: 'es2020', moduleResolution: 'bundler' } } }],
+      },
+    ],
+  },
+  devtool: 'nosources-source-map',
+  performance: { hints: false },
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new WebviewAssets()],
+};
+
 module.exports = [
   bundle('extension', './src/extension.ts'),
   // Separate processes: the mini_ftpd.conf language server and the Serve command's FTP server.
@@ -43,4 +90,5 @@ module.exports = [
   bundle('cli', './src/cli.ts', {
     plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
   }),
+  webview,
 ];

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerExplorer } from './vscode/explorer';
 import { registerConfigLanguage } from './vscode/config-language';
+import { registerFxp } from './vscode/fxp';
 import { registerServerFeatures } from './vscode/server';
 
 /**
@@ -11,8 +12,9 @@ import { registerServerFeatures } from './vscode/server';
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Ferry', { log: true });
   context.subscriptions.push(log);
-  // Feature registrations (one line each): explorer, server, config language.
-  registerExplorer(context, log);
+  // Feature registrations (one line each): explorer, FXP (on the explorer's sites), server, config language.
+  const explorer = registerExplorer(context, log);
+  registerFxp(context, log, explorer);
   registerServerFeatures(context, log);
   registerConfigLanguage(context, log);
 }

@@ -6,6 +6,7 @@ import { toFsProblem } from './model/fs-problem';
 import { tagged } from './model/log';
 import { RemoteFs } from './model/remote-fs';
 import { SiteClients } from './model/site-clients';
+import { parentPath, RemoteLocation } from './model/site-uri';
 import { TransferJob } from './model/transfer-job';
 import { Node } from './nodes';
 import { SiteCommands } from './site-commands';
@@ -14,10 +15,23 @@ import { SiteStore } from './site-store';
 import { Targets } from './targets';
 import { TransferCommands } from './transfer-commands';
 import { Transfers } from './transfers';
-import { SitesDragAndDrop } from './tree-drag-drop';
+import { RemoteDropHandler, SitesDragAndDrop } from './tree-drag-drop';
+
+/** What other features (FXP) use of the explorer. */
+export interface Explorer {
+  store: SiteStore;
+  fs: RemoteFs;
+  targets: Targets;
+  /** The folder a site's tree starts in. */
+  rootOf(siteId: string): Promise<RemoteLocation>;
+  /** Shows and selects a remote location in the Sites view. */
+  reveal(location: RemoteLocation): Promise<void>;
+  /** Who handles remote entries dropped on a folder of the tree. */
+  setRemoteDrop(handler: RemoteDropHandler): void;
+}
 
 /** Registers a command whose failures are logged and shown (never an unhandled rejection). */
-function command(log: vscode.LogOutputChannel, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
+export function command(log: vscode.LogOutputChannel, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: never[]) => {
     try {
       return await handler(...args);
@@ -49,7 +63,7 @@ function watchSiteChanges(store: SiteStore, clients: SiteClients, fs: RemoteFs):
  * The remote explorer: saved sites, the Sites view, the `ferry:` file system, transfers and
  * their commands. Everything it creates is registered on `context.subscriptions`.
  */
-export function registerExplorer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+export function registerExplorer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Explorer {
   const store = new SiteStore(context.secrets, tagged(log, 'sites'));
   const clients = new SiteClients((siteId) => store.connectionSettings(siteId, (line) => log.debug(`[ftp ${siteId}] ${line}`)));
   const fsLog = tagged(log, 'fs');
@@ -64,9 +78,10 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
   };
   const transfers = new Transfers(clients, tagged(log, 'transfer'), afterTransfer);
   const transferCommands = new TransferCommands(targets, fs, transfers);
+  let remoteDrop: RemoteDropHandler | undefined;
   const view = vscode.window.createTreeView('ferry.sites', {
     treeDataProvider: tree,
-    dragAndDropController: new SitesDragAndDrop(targets, transferCommands, tagged(log, 'dnd')),
+    dragAndDropController: new SitesDragAndDrop(targets, transferCommands, tagged(log, 'dnd'), () => remoteDrop),
     canSelectMany: true,
     showCollapseAll: true,
   });
@@ -113,4 +128,16 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
     ...Object.entries(handlers).map(([id, handler]) => command(log, id, handler)),
   );
   log.info('[explorer] ready');
+  return {
+    store,
+    fs,
+    targets,
+    rootOf: (siteId) => tree.rootOf(siteId),
+    reveal: async (location) => {
+      // A target not copied yet: its folder.
+      const node = (await tree.nodeAt(location)) ?? (await tree.nodeAt({ siteId: location.siteId, path: parentPath(location.path) }));
+      if (node) await view.reveal(node, { select: true, focus: true });
+    },
+    setRemoteDrop: (handler) => (remoteDrop = handler),
+  };
 }

@@ -5,7 +5,7 @@ import { formatBytes } from './model/progress';
 import { ListedEntry, RemoteFs } from './model/remote-fs';
 import { SiteClients, SiteState } from './model/site-clients';
 import { remoteUrl, SiteConfig } from './model/site-config';
-import { parentPath, RemoteLocation, resolveRemotePath } from './model/site-uri';
+import { isSameOrInside, parentPath, RemoteLocation, resolveRemotePath } from './model/site-uri';
 import { uriOf } from './file-system-provider';
 import { compareEntries, EntryNode, isContainer, MessageNode, Node, nodeId, SiteNode } from './nodes';
 import { SiteStore } from './site-store';
@@ -94,6 +94,26 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     } catch (err) {
       return [this.keep<MessageNode>({ kind: 'message', text: toFsProblem(err).message, parentId: nodeId(node) })];
     }
+  }
+
+  /** The node above `node`, for TreeView.reveal: its folder's node, or the site's at the top of the site's tree. */
+  async getParent(node: Node): Promise<Node | undefined> {
+    if (node.kind === 'site') return undefined;
+    if (node.kind === 'message') return this.nodes.get(node.parentId);
+    return this.nodeAt({ siteId: node.location.siteId, path: parentPath(node.location.path) });
+  }
+
+  /** The node showing a remote location: the site's for its top folder (and for places outside it), else an entry's; undefined when it does not exist. */
+  async nodeAt(location: RemoteLocation): Promise<Node | undefined> {
+    const site = this.store.get(location.siteId);
+    if (!site) return undefined;
+    const root = (await this.rootOf(location.siteId)).path;
+    this.rootPaths.set(location.siteId, root);
+    if (location.path === root || !isSameOrInside(location.path, root)) return this.keep<SiteNode>({ kind: 'site', site });
+    const known = this.nodes.get(`entry:${location.siteId}:${location.path}`);
+    if (known) return known;
+    const entry = await this.fs.stat(location);
+    return entry && this.keep<EntryNode>({ kind: 'entry', location, entry });
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
