@@ -84,9 +84,10 @@ const webview = {
 
 module.exports = [
   bundle('extension', './src/extension.ts'),
-  // Separate processes: the mini_ftpd.conf language server and the Serve command's FTP server.
+  // Separate processes: the mini_ftpd.conf language server, the Serve command's FTP server and the FXP queue.
   bundle('language-server', './src/language/server.ts'),
   bundle('server-child', './src/vscode/server/server-child.ts'),
+  bundle('queue-child', './src/vscode/fxp/queue-child.ts'),
   bundle('cli', './src/cli.ts', {
     plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
   }),

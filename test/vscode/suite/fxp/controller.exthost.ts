@@ -151,7 +151,8 @@ describe('fxp: the queue controller against Ferry servers', function () {
     const limits = await controller.handle({ action: 'setLimits', limits: { concurrency: 3, perSite: 1 } });
     assert.deepEqual(limits, { concurrency: 3, perSite: 1 });
     assert.equal(vscode.workspace.getConfiguration('ferry.fxp').get('concurrency'), 3, 'the limits are kept in the settings');
-    cleanups.push(() => controller.handle({ action: 'setLimits', limits: { concurrency: 2, perSite: 2 } }));
+    // Before the controller's own cleanup: a disposed controller has no queue process to ask.
+    cleanups.unshift(() => controller.handle({ action: 'setLimits', limits: { concurrency: 2, perSite: 2 } }));
     assert.equal(await controller.handle({ action: 'job', verb: 'resume', ids: [ids[0]] }), 1);
     assert.equal(controller.snapshot().jobs.find((j) => j.id === ids[0])?.state, 'queued', 'nothing starts while all is paused');
     await controller.handle({ action: 'resumeAll' });

@@ -54,13 +54,17 @@ export function memoryLog(): Logger & { lines: string[] } {
   return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-/** A controller on `file` (default: a fresh temporary queue file); `revealed` records reveal requests. */
-export async function openController(file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-fxp-queue-')), 'fxp-queue.json')) {
+/** The bundled queue process, as the extension runs it. */
+export const QUEUE_CHILD = path.join(vscode.extensions.getExtension('ferry-dev.ferry')!.extensionPath, 'dist', 'queue-child.js');
+
+/** A controller on `file` (default: a fresh temporary queue file) with the test's password; `revealed` records reveal requests. */
+export async function openController(file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-fxp-queue-')), 'fxp-queue.json'), passwordFor = async (_site: SiteRef): Promise<string | undefined> => TEST_PASSWORD) {
   const revealed: { site: SiteRef; path: string }[] = [];
   const log = memoryLog();
   const controller = await QueueController.open({
     file,
-    passwordFor: async () => TEST_PASSWORD,
+    script: QUEUE_CHILD,
+    passwordFor,
     reveal: async (site, p) => void revealed.push({ site, path: p }),
     log,
   });
