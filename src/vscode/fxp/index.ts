@@ -17,7 +17,7 @@ import { refreshTargetsOfFinishedJobs } from './target-refresh';
 const QUEUE_FILE = 'fxp-queue.json';
 
 /**
- * FXP in the editor: the persistent queue (run in this extension host, passwords from
+ * FXP in the editor: the persistent queue (run in a child process, passwords from
  * SecretStorage), its panel, remote drops on the Sites tree, "Copy to Site…", the status bar
  * item and the notifications. Everything it creates is registered on `context.subscriptions`.
  */

@@ -1,6 +1,7 @@
-import { ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { SessionInfo, TransferInfo } from '../../core/server';
+import { forkNode } from '../fork-node';
 import { ChildMessage, ParentMessage, StartFailure, StartRequest } from './protocol';
 
 /** How long a child may take to report ready or failed (a certificate may be generated). */
@@ -60,10 +61,7 @@ export class ServerProcess extends EventEmitter<ServerProcessEvents> {
    * listens; rejects with a ServerStartError saying why it could not.
    */
   static start(script: string, request: StartRequest, options: { cwd: string; timeoutMs?: number }): Promise<ServerProcess> {
-    // ELECTRON_RUN_AS_NODE: under a desktop VS Code, execPath is the editor binary, which must run as plain Node.
-    const child = fork(script, [], { cwd: options.cwd, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    const { child, stderr } = forkNode(script, { cwd: options.cwd });
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (failure: StartFailure) => {
@@ -79,9 +77,9 @@ export class ServerProcess extends EventEmitter<ServerProcessEvents> {
         if (message.type !== 'ready' || settled) return;
         settled = true;
         cleanup();
-        resolve(new ServerProcess(child, message.url, message.address, message.generatedCertificate, () => stderr));
+        resolve(new ServerProcess(child, message.url, message.address, message.generatedCertificate, stderr));
       };
-      const onExit = (code: number | null) => fail({ kind: 'internal', message: `the server process exited with code ${code}${stderr ? `: ${stderr.trim()}` : ''}` });
+      const onExit = (code: number | null) => fail({ kind: 'internal', message: `the server process exited with code ${code}${stderr() ? `: ${stderr().trim()}` : ''}` });
       const onError = (err: Error) => fail({ kind: 'internal', message: err.message });
       function cleanup() {
         clearTimeout(timer);
