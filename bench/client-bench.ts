@@ -1,20 +1,17 @@
 /**
- * Client and FXP benchmarks (run by run.ts, or alone: node out/bench/client-bench.js):
+ * Client benchmarks (run by run.ts, or alone: node out/bench/client-bench.js):
  *  - 1 GiB download and upload against vsftpd: Ferry's client vs curl vs basic-ftp's defaults,
  *    passive and active (basic-ftp has no active mode);
- *  - listing a 10 000-entry directory end to end;
- *  - a 1 GiB FXP copy vsftpd -> Ferry's server vs the same copy relayed through the client,
- *    against each server's own download rate measured in the same run.
- * Each client runs in its own process; repetitions interleave the competitors.
+ *  - listing a 10 000-entry directory end to end.
+ * Each client runs in its own process; repetitions interleave the competitors. (FXP: fxp-bench.ts.)
  */
 import { execFile } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { curl } from './curl';
-import { killAllServers, RunningServer, startFerry, startVsftpd } from './servers';
-import { emit, median, progress } from './stats';
+import { makeRandomFile } from './files';
+import { RunningServer, runAlone, startFerry, startVsftpd } from './servers';
+import { emit, median, printTargets, progress, TargetRow } from './stats';
 
 const MiB = 1 << 20;
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -29,11 +26,11 @@ interface WorkerResult {
   transferMs?: number;
   cpu: number;
   rss: number;
-  clientBytes?: number;
   entries?: number;
 }
 
-function worker(op: string, args: object): Promise<WorkerResult> {
+/** Runs one operation of bench/client-worker.ts in a process of its own; resolves with the JSON line it prints. */
+export function worker<T = WorkerResult>(op: string, args: object): Promise<T> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [WORKER, op, JSON.stringify(args)], { timeout: 600_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${op} failed: ${stderr.trim().split('\n').slice(-3).join(' | ') || err.message}`));
@@ -49,7 +46,7 @@ function site(server: RunningServer, dataMode: 'passive' | 'active') {
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
 /** Target rows collected while measuring, printed at the end. */
-const targets: { label: string; wanted: string; value: number; ok: boolean; unit: string }[] = [];
+const targets: TargetRow[] = [];
 function target(label: string, wanted: string, value: number, ok: (v: number) => boolean, unit: string): void {
   targets.push({ label, wanted, value, ok: Number.isFinite(value) && ok(value), unit });
 }
@@ -73,19 +70,15 @@ function report(metric: string, unit: string, byName: Map<string, number[]>, ref
 export async function runClientBench(dir: string): Promise<void> {
   const root = path.join(dir, 'client-root');
   fs.mkdirSync(path.join(root, 'up-vsftpd'), { recursive: true });
-  fs.mkdirSync(path.join(root, 'up-ferry'), { recursive: true });
   fs.mkdirSync(path.join(root, 'many'), { recursive: true });
   const big = path.join(root, 'big.bin');
   progress(`client: writing a ${SIZE / MiB} MiB file and ${LIST_ENTRIES} small ones`);
-  const fd = fs.openSync(big, 'w');
-  const chunk = Buffer.alloc(16 * MiB);
-  for (let done = 0; done < SIZE; done += chunk.length) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(chunk.length, SIZE - done));
-  fs.closeSync(fd);
+  makeRandomFile(big, SIZE);
   for (let i = 0; i < LIST_ENTRIES; i++) fs.writeFileSync(path.join(root, 'many', `entry-${String(i).padStart(5, '0')} name.txt`), '');
   const local = path.join(dir, 'client-local.bin');
 
   const vsftpd = await startVsftpd(root, dir);
-  const ferry = await startFerry(root, ['allow_fxp=YES']);
+  const ferry = await startFerry(root);
   try {
     for (const mode of ['passive', 'active'] as const) {
       const down = new Map<string, number[]>();
@@ -149,66 +142,11 @@ export async function runClientBench(dir: string): Promise<void> {
       target(`list 10 000 entries from ${server.name}, end to end`, '<= 300 ms', median(times), (v) => v <= 300, 'ms');
     }
 
-    progress('fxp: server download rates, FXP and relay copies, both directions');
-    const rates = { vsftpd: [] as number[], ferry: [] as number[] };
-    const directions = [
-      { name: 'vsftpd_to_ferry', from: vsftpd, to: ferry, dir: 'up-ferry' },
-      { name: 'ferry_to_vsftpd', from: ferry, to: vsftpd, dir: 'up-vsftpd' },
-    ];
-    const fxp = new Map<string, WorkerResult[]>(directions.map((d) => [d.name, []]));
-    const relay = new Map<string, WorkerResult[]>(directions.map((d) => [d.name, []]));
-    for (let rep = 0; rep < REPS; rep++) {
-      for (const server of [vsftpd, ferry]) {
-        const c = await curl(['-u', `${server.user}:${server.pass}`, '-o', '/dev/null', `ftp://127.0.0.1:${server.port}/big.bin`]);
-        rates[server.name as 'vsftpd' | 'ferry'].push(mbps(SIZE, c.transfers[0].total * 1000));
-      }
-      for (const d of directions) {
-        const args = { site: site(d.from, 'passive'), target: site(d.to, 'passive'), remote: 'big.bin' };
-        fxp.get(d.name)!.push(await worker('fxp', { ...args, targetPath: `${d.dir}/fxp.bin` }));
-        fs.rmSync(path.join(root, d.dir, 'fxp.bin'), { force: true });
-        relay.get(d.name)!.push(await worker('relay', { ...args, targetPath: `${d.dir}/relay.bin` }));
-        fs.rmSync(path.join(root, d.dir, 'relay.bin'), { force: true });
-      }
-    }
-    const slower = rates.vsftpd.map((v, i) => Math.min(v, rates.ferry[i]));
-    emit('fxp_server_dl_MBps.vsftpd', median(rates.vsftpd), 'MB/s');
-    emit('fxp_server_dl_MBps.ferry', median(rates.ferry), 'MB/s');
-    for (const d of directions) {
-      const f = fxp.get(d.name)!;
-      const r = relay.get(d.name)!;
-      emit(`fxp_copy_MBps.${d.name}.fxp`, median(f.map((x) => mbps(SIZE, x.ms))), 'MB/s');
-      emit(`fxp_copy_MBps.${d.name}.relay`, median(r.map((x) => mbps(SIZE, x.ms))), 'MB/s');
-      const ratio = median(f.map((x, i) => mbps(SIZE, x.ms) / slower[i]));
-      emit(`fxp_ratio.${d.name}.fxp_vs_slower_server_dl`, ratio, 'x');
-      emit(`fxp_client_payload_bytes.${d.name}.fxp`, median(f.map((x) => x.clientBytes ?? NaN)), 'B', 0);
-      emit(`fxp_client_payload_bytes.${d.name}.relay`, median(r.map((x) => x.clientBytes ?? NaN)), 'B', 0);
-      emit(`fxp_client_cpu_s.${d.name}.fxp`, median(f.map((x) => x.cpu)), 's', 3);
-      emit(`fxp_client_cpu_s.${d.name}.relay`, median(r.map((x) => x.cpu)), 's', 3);
-      const cpu = median(f.map((x, i) => x.cpu / r[i].cpu));
-      emit(`fxp_client_cpu_ratio.${d.name}.fxp_vs_relay`, cpu, 'x', 3);
-      const label = d.name.replace('_to_', ' -> ');
-      target(`FXP ${label} vs the slower server's download`, '>= 0.90 x', ratio, (v) => v >= 0.9, 'x');
-      target(`FXP ${label} client payload bytes`, '0 B', median(f.map((x) => x.clientBytes ?? NaN)), (v) => v === 0, 'B');
-      target(`FXP ${label} client CPU vs relay`, '<= 0.10 x', cpu, (v) => v <= 0.1, 'x');
-    }
-    console.log(`\n# client and FXP targets${QUICK ? ' (BENCH_QUICK: indicative only)' : ''}`);
-    for (const t of targets) console.log(`#   ${t.label.padEnd(48)}${t.wanted.padEnd(12)}${`${t.value.toFixed(t.unit === 'B' ? 0 : 2)} ${t.unit}`.padStart(12)}  ${t.ok ? 'MET' : 'NOT MET'}`);
-    emit('client_targets_met', targets.filter((t) => t.ok).length, `of ${targets.length}`, 0);
+    printTargets('client targets', 'client_targets_met', targets);
   } finally {
     await vsftpd.stop();
     await ferry.stop();
   }
 }
 
-if (require.main === module) {
-  const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'ferry-client-bench-'));
-  runClientBench(dir)
-    .catch((err) => {
-      console.error(err);
-      process.exitCode = 1;
-    })
-    .finally(() => {
-      killAllServers();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-}
+if (require.main === module) runAlone('ferry-client-bench-', runClientBench);

@@ -2,8 +2,9 @@
  * One measured client operation in its own process, so its CPU time and memory are its own:
  *   node out/bench/client-worker.js <op> <json-args>
  * ops: ferry-get, ferry-put, basicftp-get, basicftp-put, ferry-list, fxp, relay.
- * Prints one JSON line: { ms, cpu, rss, clientBytes?, entries? }.
+ * Prints one JSON line: { ms, cpu, rss, transferMs?, clientBytes?, readBytes?, entries? }.
  */
+import { readFileSync } from 'node:fs';
 import { Client } from 'basic-ftp';
 import { FtpClient, SiteSettings } from '../src/core/client';
 import { copyFile, relayCopy } from '../src/core/fxp';
@@ -14,6 +15,58 @@ interface Args {
   remote: string;
   local?: string;
   targetPath?: string;
+}
+
+/** Every byte this process read so far, files and sockets alike (/proc/self/io rchar). */
+function bytesRead(): number {
+  return Number(/^rchar: (\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+}
+
+/**
+ * A 1 GiB copy between two servers: FXP through copyFile as the queue runs it (relay refused, no
+ * hash), or a relay through this process. `transferMs` is the data phase, comparable with curl's
+ * transfer phase: for FXP from the moment copyFile starts the server-to-server transfer (PASV,
+ * PORT, STOR, RETR) to the end of both transfers; for the relay from the start of the download
+ * and upload, both clients already logged in. `readBytes` is what the process read meanwhile.
+ */
+async function copyBetweenServers(op: 'fxp' | 'relay', args: Args): Promise<Record<string, number>> {
+  const source = new FtpClient({ ...args.site, keepaliveMs: 0, maxConnections: 3 });
+  const target = new FtpClient({ ...args.target!, keepaliveMs: 0, maxConnections: 3 });
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  const out: Record<string, number> = {};
+  const read0 = bytesRead();
+  try {
+    if (op === 'relay') {
+      await Promise.all([source.connect(), target.connect()]);
+      const started = now();
+      out.clientBytes = await relayCopy(source, target, args.remote, args.targetPath!, 0);
+      out.transferMs = now() - started;
+    } else {
+      let started = NaN;
+      let ended = NaN;
+      const result = await copyFile(
+        { client: source, path: args.remote },
+        { client: target, path: args.targetPath! },
+        {
+          allowRelay: false,
+          verify: false,
+          pollIntervalMs: 1000,
+          onMethod: () => (started = now()),
+          onProgress: (done, total) => {
+            if (done === total && Number.isNaN(ended)) ended = now();
+          },
+        },
+      );
+      if (result.method !== 'fxp') throw new Error(`expected fxp, got ${result.method}`);
+      out.clientBytes = result.clientBytes;
+      out.transferMs = ended - started;
+    }
+    out.readBytes = bytesRead() - read0;
+    return out;
+  } finally {
+    source.close();
+    target.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -41,17 +94,7 @@ async function main(): Promise<void> {
     else await client.uploadFrom(args.local!, args.remote);
     client.close();
   } else if (op === 'fxp' || op === 'relay') {
-    const source = new FtpClient({ ...args.site, keepaliveMs: 0, maxConnections: 3 });
-    const target = new FtpClient({ ...args.target!, keepaliveMs: 0, maxConnections: 3 });
-    if (op === 'relay') {
-      out.clientBytes = await relayCopy(source, target, args.remote, args.targetPath!, 0);
-    } else {
-      const result = await copyFile({ client: source, path: args.remote }, { client: target, path: args.targetPath! }, { allowRelay: false, verify: false, pollIntervalMs: 1000 });
-      out.clientBytes = result.clientBytes;
-      if (result.method !== 'fxp') throw new Error(`expected fxp, got ${result.method}`);
-    }
-    source.close();
-    target.close();
+    Object.assign(out, await copyBetweenServers(op, args));
   } else {
     throw new Error(`unknown op ${op}`);
   }

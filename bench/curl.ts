@@ -12,10 +12,12 @@ export interface CurlResult {
 
 const FORMAT = '%{response_code} %{exitcode} %{size_download} %{size_upload} %{time_pretransfer} %{time_total}\\n';
 
-export function curl(args: string[], timeoutSec = 300): Promise<CurlResult> {
+/** Runs curl; with `cpu`, on that CPU only (taskset), as the pinned FXP comparison does. */
+export function curl(args: string[], timeoutSec = 300, cpu?: number): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('curl', ['-sS', '--no-progress-meter', '--max-time', String(timeoutSec), '-w', FORMAT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const curlArgs = ['-sS', '--no-progress-meter', '--max-time', String(timeoutSec), '-w', FORMAT, ...args];
+    const child = cpu === undefined ? spawn('curl', curlArgs, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('taskset', ['-c', String(cpu), 'curl', ...curlArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

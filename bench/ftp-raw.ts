@@ -108,11 +108,11 @@ export class RawFtp {
 }
 
 /** Resolves once something on `port` answers with a 220 greeting, or rejects after `timeoutMs`. */
-export async function waitForGreeting(port: number, timeoutMs: number): Promise<void> {
+export async function waitForGreeting(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const c = await RawFtp.connect(port, '127.0.0.1', 2000);
+      const c = await RawFtp.connect(port, host, 2000);
       c.close();
       return;
     } catch (err) {

@@ -158,3 +158,33 @@ export class CpuCgroup {
 function path(a: string, b: string): string {
   return `${a}/${b}`;
 }
+
+/** CPU seconds the whole machine spent busy so far (user, nice, system, irq, softirq of every CPU; /proc/stat). */
+export function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq] = fields;
+  return (user + nice + system + irq + softirq) / ticksPerSecond;
+}
+
+/** CPU seconds of this process and of its children that exited and were reaped (curl, workers). */
+export function ownCpuSeconds(): number {
+  const st = procStat(process.pid);
+  return st ? st.self + st.children : NaN;
+}
+
+/**
+ * Measures how busy the rest of the machine was while something ran: CPU cores used by processes
+ * that are neither this one, its reaped children nor the given servers. On a shared machine
+ * (other builds and tests) a measurement taken while another process held a core is not
+ * comparable with one taken on an idle machine; this says which ones were.
+ */
+export function otherLoad(servers: { cpu(): number }[]): () => number {
+  const started = process.hrtime.bigint();
+  const busy = machineBusySeconds();
+  const own = ownCpuSeconds() + servers.reduce((sum, s) => sum + s.cpu(), 0);
+  return () => {
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    const ownNow = ownCpuSeconds() + servers.reduce((sum, s) => sum + s.cpu(), 0);
+    return Math.max(0, machineBusySeconds() - busy - (ownNow - own)) / wall;
+  };
+}

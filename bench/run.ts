@@ -11,10 +11,10 @@
  *   BENCH_REPS=N    repetitions of each throughput / small-file / login measurement
  *   BENCH_DIR=DIR   where the test files go (default: /dev/shm when it has room, else the OS temp dir)
  *   BENCH_ONLY=a,b  only these competitors (ferry is always included)
- *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client (default: all; client = the
- *                   client and FXP benchmarks of bench/client-bench.ts)
+ *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client,fxp,queue (default: all; client =
+ *                   bench/client-bench.ts, fxp = bench/fxp-bench.ts, queue = bench/queue-bench.ts)
  */
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +24,9 @@ import { descendants, memory } from './procstat';
 import { availability, ferryNodeVersion, killAllServers, RunningServer, startFerry, startFtpSrv, startPyftpdlib, startVsftpd } from './servers';
 import { emit, fmt, median, percentile, progress } from './stats';
 import { runClientBench } from './client-bench';
+import { makeRandomFile } from './files';
+import { runFxpBench } from './fxp-bench';
+import { runQueueBench } from './queue-bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const MiB = 1 << 20;
@@ -47,7 +50,9 @@ const IDLE_SETTLE_MS = QUICK ? 6000 : 30_000;
 const RATE = 10_000_000;
 const RATE_SECONDS = QUICK ? 3 : 10;
 const COMPETITORS = ['vsftpd', 'ftpsrv', 'pyftpdlib'] as const;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client,fxp,queue').split(','));
+/** Phases that need the four servers of the server comparison (started once for all of them). */
+const SERVER_PHASES = ['dl', 'ul', 'small', 'login', 'idle', 'rate'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -88,23 +93,6 @@ function chooseDir(): string {
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Writes `size` random bytes; returns the sha256. */
-function makeRandomFile(file: string, size: number): string {
-  const hash = createHash('sha256');
-  const fd = fs.openSync(file, 'w', 0o644);
-  const chunk = Buffer.allocUnsafe(16 * MiB);
-  for (let done = 0; done < size; ) {
-    const n = Math.min(chunk.length, size - done);
-    randomFillSync(chunk, 0, n);
-    fs.writeSync(fd, chunk, 0, n);
-    hash.update(chunk.subarray(0, n));
-    done += n;
-  }
-  fs.closeSync(fd);
-  fs.chmodSync(file, 0o644);
   return hash.digest('hex');
 }
 
@@ -325,6 +313,7 @@ function reportSeries(metric: string, unit: string, names: string[], lowerIsBett
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  const finished = () => console.log(`# bench finished in ${fmt((Date.now() - startedAt) / 1000, 0)} s`);
   const dir = chooseDir();
   const root = path.join(dir, 'root');
   const cleanup = () => {
@@ -341,6 +330,11 @@ async function main(): Promise<void> {
   });
   const servers: RunningServer[] = [];
   try {
+    if (!SERVER_PHASES.some((p) => PHASES.has(p))) {
+      await laterPhases(dir);
+      finished();
+      return;
+    }
     fs.mkdirSync(root, { mode: 0o755 });
     fs.chmodSync(dir, 0o755);
     fs.chmodSync(root, 0o755);
@@ -439,15 +433,30 @@ async function main(): Promise<void> {
     }
 
     summary(names);
-    if (PHASES.has('client')) {
-      for (const s of servers) await s.stop();
-      console.log('\n# client (Ferry vs curl vs basic-ftp against vsftpd) and FXP (vsftpd -> Ferry) benchmarks');
-      await runClientBench(dir);
-    }
-    console.log(`# bench finished in ${fmt((Date.now() - startedAt) / 1000, 0)} s`);
+    for (const s of servers) await s.stop();
+    // The files of the server part are not needed any more: each later part makes its own.
+    fs.rmSync(root, { recursive: true, force: true });
+    await laterPhases(dir);
+    finished();
   } finally {
     for (const s of servers) await s.stop();
     cleanup();
+  }
+}
+
+/** The parts that start servers of their own: client, FXP, queue. */
+async function laterPhases(dir: string): Promise<void> {
+  if (PHASES.has('client')) {
+    console.log('\n# client (Ferry vs curl vs basic-ftp against vsftpd) benchmarks');
+    await runClientBench(dir);
+  }
+  if (PHASES.has('fxp')) {
+    console.log('\n# FXP benchmarks (vsftpd <-> Ferry, against curl on each server in the same run)');
+    await runFxpBench(dir);
+  }
+  if (PHASES.has('queue')) {
+    console.log('\n# queue and panel benchmarks (TransferQueue between Ferry servers, the panel rendered in happy-dom)');
+    await runQueueBench(dir);
   }
 }
 

@@ -3,8 +3,9 @@
  * group), all serving the same directory on 127.0.0.1 so only the server differs.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { waitForGreeting } from './ftp-raw';
 import { cpuSeconds, CpuCgroup } from './procstat';
@@ -13,6 +14,8 @@ export type ServerName = 'ferry' | 'vsftpd' | 'pyftpdlib' | 'ftpsrv';
 
 export interface RunningServer {
   name: string;
+  /** Listen address (127.0.0.1 unless started on another loopback address). */
+  host: string;
   port: number;
   pid: number;
   user: string;
@@ -57,12 +60,26 @@ export function killAllServers(): void {
   live.clear();
 }
 
+/** Runs one part of the benchmark on its own (node out/bench/<part>.js), in a fresh directory removed afterwards. */
+export function runAlone(prefix: string, part: (dir: string) => Promise<void>): void {
+  const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), prefix));
+  part(dir)
+    .catch((err) => {
+      console.error(err);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      killAllServers();
+      rmSync(dir, { recursive: true, force: true });
+    });
+}
+
 async function launch(
   name: string,
   command: string,
   args: string[],
   port: number,
-  login: { user: string; pass: string; uploadDir: string; forks?: boolean },
+  login: { user: string; pass: string; uploadDir: string; forks?: boolean; host?: string },
   readyLine?: RegExp,
 ): Promise<RunningServer> {
   const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,6 +105,7 @@ async function launch(
     port,
     pid: child.pid ?? -1,
     ...login,
+    host: login.host ?? '127.0.0.1',
     forks: login.forks ?? false,
     cpu: () => (group ? group.seconds() : cpuSeconds(child.pid ?? -1)),
     output: () => tail,
@@ -119,7 +137,7 @@ async function launch(
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    await Promise.race([waitForGreeting(port, 30_000), exit.then(() => Promise.reject(new Error('exited')))]);
+    await Promise.race([waitForGreeting(port, 30_000, server.host), exit.then(() => Promise.reject(new Error('exited')))]);
   } catch (err) {
     await server.stop();
     throw new Error(`${name} failed to start (${(err as Error).message}): ${tail.trim().split('\n').slice(-5).join(' | ')}`);
@@ -139,16 +157,17 @@ export function ferryNodeVersion(): string {
   return FERRY_NODE === process.execPath ? process.version : execFileSync(FERRY_NODE, ['--version'], { encoding: 'utf8' }).trim();
 }
 
-/** Ferry through its CLI, as a user runs it. */
-export async function startFerry(root: string, extraSet: string[] = [], label = 'ferry'): Promise<RunningServer> {
+/** Ferry through its CLI, as a user runs it; `host` is its listen address (another loopback address is "another machine" to a server's FXP checks). */
+export async function startFerry(root: string, extraSet: string[] = [], label = 'ferry', host = '127.0.0.1'): Promise<RunningServer> {
   const port = await freePort();
   const cli = path.join(REPO, 'out', 'src', 'cli.js');
   const sets = ['max_conns_per_ip=0', 'maximum_clients=0', 'local_umask=022', ...extraSet].flatMap((s) => ['--set', s]);
   // --quiet: no line per login and transfer, as vsftpd (xferlog_enable=NO) and pyftpdlib (WARNING) run here.
-  return launch(label, FERRY_NODE, [cli, 'serve', root, '--port', String(port), '--user', 'tester:secret', '--quiet', ...sets], port, {
+  return launch(label, FERRY_NODE, [cli, 'serve', root, '--host', host, '--port', String(port), '--user', 'tester:secret', '--quiet', ...sets], port, {
     user: 'tester',
     pass: 'secret',
     uploadDir: 'up-ferry',
+    host,
   }, /listening on ftp:\/\//);
 }
 

@@ -26,3 +26,23 @@ export function emit(metric: string, value: number, unit: string, digits = 2): v
 export function progress(text: string): void {
   process.stderr.write(`[bench] ${text}\n`);
 }
+
+/** One row of a part's target table; rows wanted "(info)" carry a number and no verdict. */
+export interface TargetRow {
+  label: string;
+  wanted: string;
+  value: number;
+  ok?: boolean;
+  unit: string;
+}
+
+/** Prints a part's table of targets, then `<metric> N of M` (targets met). */
+export function printTargets(title: string, metric: string, rows: TargetRow[]): void {
+  console.log(`\n# ${title}${process.env.BENCH_QUICK === '1' ? ' (BENCH_QUICK: indicative only)' : ''}`);
+  const real = rows.filter((t) => t.wanted !== '(info)');
+  for (const t of rows) {
+    const verdict = t.wanted === '(info)' ? '' : t.ok ? 'MET' : 'NOT MET';
+    console.log(`#   ${t.label.padEnd(52)}${t.wanted.padEnd(12)}${`${fmt(t.value, t.unit === 'B' ? 0 : 2)} ${t.unit}`.padStart(12)}  ${verdict}`);
+  }
+  if (real.length > 0) emit(metric, real.filter((t) => t.ok).length, `of ${real.length}`, 0);
+}
