@@ -5,6 +5,7 @@ import { FxpRefusedError } from './fxp-errors';
 import { CopyJob, JobOwner, siteKey, SiteRef } from './job';
 import { applyFacts, finishRun, ownedBy, RunOutcome, TargetFacts } from './queue-merge';
 import { Changes, QueueState } from './queue-state';
+import { markChanged } from './queue-store';
 import { QueueSync } from './queue-sync';
 
 export interface RunnerOptions {
@@ -31,7 +32,12 @@ interface Lane {
   facts: TargetFacts;
   rate: number;
   sites: string[];
+  /** When the last 'job' event about pure progress went out (relay progress fires per chunk). */
+  emittedAt: number;
 }
+
+/** Pure progress (bytes, rate) of one job is announced at most this often; state changes at once. */
+const PROGRESS_EVENT_MS = 100;
 
 /** The longest sleep between two looks at the file while running: remote pause/resume/add take effect within it. */
 const TICK_MS = 1000;
@@ -113,7 +119,7 @@ export class QueueRunner {
       if (sites.some((key) => (busy.get(key) ?? 0) >= this.perSite)) continue;
       for (const key of sites) busy.set(key, (busy.get(key) ?? 0) + 1);
       picked.push(job);
-      if (claim) this.lanes.set(job.id, { id: job.id, rev: job.rev ?? 0, abort: new AbortController(), facts: {}, rate: 0, sites });
+      if (claim) this.lanes.set(job.id, { id: job.id, rev: job.rev ?? 0, abort: new AbortController(), facts: {}, rate: 0, sites, emittedAt: 0 });
     }
     return picked;
   }
@@ -220,7 +226,12 @@ export class QueueRunner {
   private progress(lane: Lane, facts: TargetFacts, urgency: 'now' | 'progress'): void {
     for (const [key, value] of Object.entries(facts)) if (value !== undefined) Object.assign(lane.facts, { [key]: value });
     const job = this.sync.state.get(lane.id);
-    if (job && this.overlayLane(job, lane)) this.events.job({ ...job });
+    const changed = job !== undefined && this.overlayLane(job, lane);
+    const now = Date.now();
+    if (changed && (urgency === 'now' || now - lane.emittedAt >= PROGRESS_EVENT_MS)) {
+      lane.emittedAt = now;
+      this.events.job({ ...job });
+    }
     this.sync.schedule(urgency);
   }
 
@@ -243,6 +254,8 @@ export class QueueRunner {
       }
     }
     if (changed) job.updatedAt = now;
+    // The heartbeat above changes the job even when nothing else did.
+    markChanged(job);
     return changed;
   }
 

@@ -1,5 +1,5 @@
 import type { CopyJob, JobGroup } from './job';
-import type { QueueFileData } from './queue-store';
+import { markChanged, QueueFileData } from './queue-store';
 
 /** Tombstones of removed jobs are kept this long: longer than any process stays out of sync. */
 const TOMBSTONE_MS = 24 * 3600_000;
@@ -74,7 +74,11 @@ export class QueueState {
   /** Changes a job in place; `change` returns false when it left the job alone. */
   edit(id: string, change: (job: CopyJob) => boolean | void): boolean {
     const job = this.byId.get(id);
-    if (!job || change(job) === false) return false;
+    if (!job) return false;
+    const changed = change(job) !== false;
+    // Even a change that reports "nothing" may have touched a field: serialize the job again.
+    markChanged(job);
+    if (!changed) return false;
     this.changes.jobs.add(id);
     return true;
   }

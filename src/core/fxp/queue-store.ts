@@ -44,11 +44,46 @@ export function parseQueueFile(text: string, file: string): QueueFileData {
   };
 }
 
-/** One job per line: compact enough for 10 000 jobs, still readable and diffable. */
-export function formatQueueFile(data: QueueFileData): string {
-  const list = (items: unknown[]) => (items.length === 0 ? '[]' : `[\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]`);
-  return `{"version":2,\n"groups":${list(data.groups)},\n"removed":${JSON.stringify(data.removed)},\n"jobs":${list(data.jobs)}}\n`;
+/** Per job: a counter raised by every change, and its line as last serialized at that count. */
+const jobVersions = new WeakMap<CopyJob, number>();
+const jobLines = new WeakMap<CopyJob, { version: number; line: Buffer }>();
+
+/** Must follow every in-place change of a job object, so the next save serializes it again (QueueState.edit does). */
+export function markChanged(job: CopyJob): void {
+  jobVersions.set(job, (jobVersions.get(job) ?? 0) + 1);
 }
+
+/**
+ * A job's line, encoded; stringified and encoded again only after markChanged. Stringifying,
+ * joining and encoding 10 000 jobs at every save blocked the event loop 60-110 ms each time.
+ */
+function jobLine(job: CopyJob): Buffer {
+  const version = jobVersions.get(job) ?? 0;
+  const cached = jobLines.get(job);
+  if (cached && cached.version === version) return cached.line;
+  const line = Buffer.from(JSON.stringify(job));
+  jobLines.set(job, { version, line });
+  return line;
+}
+
+const SEPARATOR = Buffer.from(',\n');
+
+/** One job per line: compact enough for 10 000 jobs, still readable and diffable. Returned as pieces for writev. */
+export function formatQueueFile(data: QueueFileData): Buffer[] {
+  const head = (groups: string) => Buffer.from(`{"version":2,\n"groups":${groups},\n"removed":${JSON.stringify(data.removed)},\n"jobs":`);
+  const groups = data.groups.length === 0 ? '[]' : `[\n${data.groups.map((g) => JSON.stringify(g)).join(',\n')}\n]`;
+  if (data.jobs.length === 0) return [head(groups), Buffer.from('[]}\n')];
+  const pieces: Buffer[] = [head(groups), Buffer.from('[\n')];
+  for (const [index, job] of data.jobs.entries()) {
+    if (index > 0) pieces.push(SEPARATOR);
+    pieces.push(jobLine(job));
+  }
+  pieces.push(Buffer.from('\n]}\n'));
+  return pieces;
+}
+
+/** Most buffers one writev takes on Linux (IOV_MAX); the file is written in slices, yielding in between. */
+const WRITEV_SLICE = 1024;
 
 /**
  * Reads and writes the queue file. Writes are atomic (temporary file in the same directory,
@@ -86,13 +121,13 @@ export class QueueStore {
     return stat && { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
   }
 
-  /** Replaces the file with `text`; a failed write leaves the old file and no temporary file behind. */
-  async write(text: string): Promise<FileStamp> {
+  /** Replaces the file with `pieces`; a failed write leaves the old file and no temporary file behind. */
+  async write(pieces: Buffer[]): Promise<FileStamp> {
     const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
       const handle = await fsp.open(temp, 'w', 0o600);
       try {
-        await handle.writeFile(text);
+        for (let start = 0; start < pieces.length; start += WRITEV_SLICE) await writeAll(handle, pieces.slice(start, start + WRITEV_SLICE));
         await handle.sync();
       } finally {
         await handle.close();
@@ -111,4 +146,17 @@ export class QueueStore {
   locked<T>(task: () => Promise<T>): Promise<T> {
     return withFileLock(this.file, task, this.log);
   }
+}
+
+/** writev may write less than asked; the rest is written again. */
+async function writeAll(handle: fsp.FileHandle, buffers: Buffer[]): Promise<void> {
+  let rest = buffers;
+  for (let round = 0; rest.length > 0 && round < 1000; round++) {
+    let { bytesWritten } = await handle.writev(rest);
+    let first = 0;
+    while (first < rest.length && bytesWritten >= rest[first].length) bytesWritten -= rest[first++].length;
+    rest = rest.slice(first);
+    if (rest.length > 0) rest[0] = rest[0].subarray(bytesWritten);
+  }
+  if (rest.length > 0) throw new Error('the queue file could not be written completely');
 }
