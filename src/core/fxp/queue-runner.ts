@@ -293,12 +293,18 @@ export class QueueRunner {
     }).finally(() => (this.wakeUp = undefined));
   }
 
-  /** One client per site, created with its password on first use. */
+  /**
+   * One client per site, created with its password on first use. Its pool holds one control
+   * connection per copy the site may run at once plus one for the target's size polls and
+   * stats: with only as many as copies, a poll waits for a copy to end and the panel sees no
+   * progress (and a fourth copy waits for a connection while shown as running).
+   */
   clientFor(site: SiteRef): Promise<FtpClient> {
     const key = siteKey(site);
     let client = this.clients.get(key);
     if (!client) {
-      client = Promise.resolve(this.options.passwordFor?.(site)).then((password) => new FtpClient({ ...site, password, maxConnections: 3, keepaliveMs: 0 }));
+      const maxConnections = this.perSite + 1;
+      client = Promise.resolve(this.options.passwordFor?.(site)).then((password) => new FtpClient({ ...site, password, maxConnections, keepaliveMs: 0 }));
       client.catch(() => this.clients.delete(key));
       this.clients.set(key, client);
     }
