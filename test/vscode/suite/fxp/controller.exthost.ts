@@ -198,6 +198,13 @@ describe('fxp: the queue controller against Ferry servers', function () {
     const second = await controllerForTest(first.file);
     const [resumed] = await jobsIn(second.controller, [job.id], ['queued', 'running', 'done']);
     assert.equal(resumed.started, true, 'the copy continues from what the target has');
+    // A drop made while the resumed copy runs is queued at once (its progress notification closes).
+    writeFileSync(a.disk('/after-reload.txt'), 'queued after the reload');
+    const added = await Promise.race([
+      second.controller.enqueue({ files: [spec(a, '/after-reload.txt', b, '/after-reload.txt')], folders: [] }),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000)),
+    ]);
+    assert.ok(added?.length === 1, 'enqueue after the reload did not resolve within 10 s');
     const [done] = await jobsIn(second.controller, [job.id], ['done', 'failed'], 60_000, second.log);
     assert.equal(done.state, 'done', done.error);
     assert.equal(sha256(b.disk('/reloaded.bin')), digest);
