@@ -6,11 +6,14 @@ import type { SiteConfig } from '../explorer/model/site-config';
 import { baseName, RemoteLocation } from '../explorer/model/site-uri';
 import type { RemoteDropHandler } from '../explorer/tree-drag-drop';
 import { askConflictRule } from './conflict-prompt';
-import { copySpecs, DropPlan, DropSource, dropFolder, PlannedItem, planDrop, SameSiteMode } from './model/drop-plan';
+import { copySpecs, CopySpecs, DropPlan, DropSource, dropFolder, PlannedItem, planDrop, SameSiteMode } from './model/drop-plan';
 import { siteRefOf } from './model/site-ref';
 import type { QueueController } from './queue-controller';
 import { fxpSettings } from './settings';
 import { showQueuePanel } from './show-queue';
+
+/** How long queueing may take before a progress notification says what it is doing. */
+const PROGRESS_DELAY_MS = 400;
 
 /** What the FXP feature needs from the explorer. */
 export interface FxpDropDeps {
@@ -74,18 +77,41 @@ export class FxpDrop implements RemoteDropHandler {
     const specs = copySpecs(items, siteRef, { conflict, allowRelay: fxpSettings().allowRelay });
     this.deps.log.info(`queueing ${specs.files.length} file(s) and ${specs.folders.length} folder(s) into ${this.folderLabel(folder)} (${conflict})`);
     showQueuePanel();
-    const jobs = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Queueing FXP copies'), cancellable: true },
-      (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return this.deps.controller.enqueue(specs, { signal: abort.signal, onFound: (files) => progress.report({ message: vscode.l10n.t('{0} files found', files) }) });
-      },
-    );
+    const jobs = await this.enqueueWithProgress(specs);
     this.deps.log.info(`queued ${jobs.length} job(s)`);
     // The folders now exist on the target (their files follow): the tree shows them at once.
     for (const folder of items.filter((i) => i.source.folder)) this.deps.fs.changedElsewhere(folder.target, 'created');
     return jobs;
+  }
+
+  /**
+   * Queues the copies; a notification with the files found so far (and Cancel) appears only when
+   * that takes a while (a folder walk). A drop of files is queued in milliseconds, and a progress
+   * notification that ends that soon after opening sometimes stayed on screen in VS Code 1.139's
+   * workbench (seen in the UI test), long after its jobs had run.
+   */
+  private async enqueueWithProgress(specs: CopySpecs): Promise<CopyJob[]> {
+    const abort = new AbortController();
+    let found = 0;
+    let report: ((files: number) => void) | undefined;
+    const queueing = this.deps.controller.enqueue(specs, {
+      signal: abort.signal,
+      onFound: (files) => {
+        found = files;
+        report?.(files);
+      },
+    });
+    const settled = queueing.then(
+      () => true,
+      () => true,
+    );
+    if (await Promise.race([settled, new Promise<false>((resolve) => setTimeout(() => resolve(false), PROGRESS_DELAY_MS))])) return queueing;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Queueing FXP copies'), cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      report = (files) => progress.report({ message: vscode.l10n.t('{0} files found', files) });
+      if (found > 0) report(found);
+      return queueing;
+    });
   }
 
   /** Moves within one site (RNFR/RNTO) after the confirmation VS Code's explorer asks for. */

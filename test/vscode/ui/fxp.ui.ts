@@ -182,6 +182,8 @@ export default async function fxp(wb: Workbench): Promise<void> {
     await wb.page.keyboard.press('Enter');
     const row = await rowReaches(wb, 'UI Ferry:/big.bin', 'done', 60_000);
     assert.equal(await badgeOf(row), 'FXP');
+    // Queueing is over once the job is in the queue: its progress notification must not stay open.
+    await wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Queueing FXP copies' }).waitFor({ state: 'hidden', timeout: 10_000 });
     assert.equal(sha256(readFileSync(onDisk(fast, 'big.bin'))), sha256(BIG));
   });
 
