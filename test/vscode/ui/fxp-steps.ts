@@ -23,9 +23,15 @@ export async function rowReaches(wb: Workbench, text: string | RegExp, state: st
   return row;
 }
 
-/** The method badge's text of a row ("FXP", "relay", …). */
-export async function badgeOf(row: Locator): Promise<string> {
-  return (await row.locator('.method').innerText({ timeout: 5000 })).trim();
+/**
+ * The method badge's text ("FXP", "relay", …) of the job row whose text contains `text`. The row is looked up again on
+ * each try: the list keeps only the rows in view and may re-place them between two looks.
+ */
+export async function badgeOf(wb: Workbench, text: string | RegExp): Promise<string> {
+  return eventually(`the badge of ${text}`, async () => {
+    const label = await jobRow(wb, text).locator('.method').innerText({ timeout: 1000 }).catch(() => '');
+    return label.trim() || undefined;
+  });
 }
 
 /** Clicks a row action (pause, resume, cancel, retry, remove, moveUp, moveDown, reveal). */

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { startTestServer, TestServer, TEST_PASSWORD, TEST_USER } from '../../helpers/ferry-server';
 import { chownToPeer, ensurePeers, externalPeers, Peer, writePeerFile } from '../../helpers/peers';
 import type { Workbench } from '../lib/workbench';
-import { dialogButton, eventually } from './explorer-steps';
+import { contextMenu, dialogButton, eventually } from './explorer-steps';
 import { badgeOf, clearFinished, dragRow, givePassword, queuePanel, rowAction, rowReaches } from './fxp-steps';
 
 export const timeoutMs = 420_000;
@@ -89,8 +89,8 @@ export default async function fxp(wb: Workbench): Promise<void> {
 
   await wb.step('drag-file-to-other-site', async () => {
     await dragRow(wb, await wb.treeItem(/^hello\.txt/), await wb.treeItem(/^in\b/));
-    const row = await rowReaches(wb, 'hello.txt', 'done');
-    assert.equal(await badgeOf(row), 'FXP');
+    await rowReaches(wb, 'hello.txt', 'done');
+    assert.equal(await badgeOf(wb, 'hello.txt'), 'FXP');
     await eventually('the copy on the target', () => (existsSync(onDisk(fast, 'in/hello.txt')) ? true : undefined));
     assert.equal(sha256(readFileSync(onDisk(fast, 'in/hello.txt'))), sha256(HELLO));
   });
@@ -120,8 +120,8 @@ export default async function fxp(wb: Workbench): Promise<void> {
     await openSite(wb, 'UI Ferry no FXP', /./);
     // The whole site row is a drop target: its start folder.
     await dragRow(wb, await wb.treeItem(/^relay-me\.txt/), await wb.treeItem(/^UI Ferry no FXP/));
-    const row = await rowReaches(wb, 'relay-me.txt', 'done');
-    assert.equal(await badgeOf(row), 'relay');
+    await rowReaches(wb, 'relay-me.txt', 'done');
+    assert.equal(await badgeOf(wb, 'relay-me.txt'), 'relay');
     assert.equal(sha256(readFileSync(onDisk(refusing, 'relay-me.txt'))), sha256(HELLO));
     // The list shows only what fits: clear the finished rows so the next ones are in view.
     await clearFinished(wb);
@@ -166,25 +166,22 @@ export default async function fxp(wb: Workbench): Promise<void> {
   });
 
   await wb.step('copy-to-site-by-keyboard', async () => {
-    // Select the row (a click also opens it), then only keys: the palette, the site, the folder.
-    const big = await wb.treeItem(/^big\.bin/);
-    await big.click();
-    await eventually('big.bin is selected', async () => ((await big.getAttribute('aria-selected')) === 'true' ? true : undefined));
-    await wb.openCommandPalette();
-    await wb.page.keyboard.type('Ferry: Copy to Site');
-    await wb.quickPickRow('Ferry: Copy to Site…');
-    await wb.page.keyboard.press('Enter');
+    // The row's context menu (a click would open the 12 MiB file in an editor, where stray keys would land);
+    // from there only keys: type to filter the site, Enter, Enter on "Copy here".
+    await clearFinished(wb);
+    await contextMenu(wb, await wb.treeItem(/^big\.bin/), 'Copy to Site…');
     await wb.quickPickRow('UI vsftpd');
     await wb.page.keyboard.type('UI Ferry');
     await wb.quickPickRow('UI Ferry');
     await wb.page.keyboard.press('Enter');
     await wb.quickPickRow('Copy here');
     await wb.page.keyboard.press('Enter');
-    const row = await rowReaches(wb, 'UI Ferry:/big.bin', 'done', 60_000);
-    assert.equal(await badgeOf(row), 'FXP');
+    await rowReaches(wb, 'UI Ferry:/big.bin', 'done', 60_000);
+    assert.equal(await badgeOf(wb, 'UI Ferry:/big.bin'), 'FXP');
     // Queueing is over once the job is in the queue: its progress notification must not stay open.
     await wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Queueing FXP copies' }).waitFor({ state: 'hidden', timeout: 10_000 });
     assert.equal(sha256(readFileSync(onDisk(fast, 'big.bin'))), sha256(BIG));
+    assert.equal(sha256(readFileSync(path.join(vsftpd.dataDir, folder, 'big.bin'))), sha256(BIG), 'the source changed');
   });
 
   await wb.step('cancel', async () => {
