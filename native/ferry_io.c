@@ -27,7 +27,7 @@
  *   done(outcome, errnoName, bytes, call) with outcome "ok" | "error" | "cancelled" | "idle"; for an error,
  *   errnoName is the code (EPIPE, ENOSPC, ...) and call the failing one: "sendfile", "send" or "pread" (file)
  *   for a send, "read" or "write" (file) for a receive.
- * Passive listeners and immediate writes are in ferry_listen.c.
+ * Passive listeners and immediate writes are in ferry_listen.c, opens confined to the root in ferry_beneath.c.
  */
 #define _GNU_SOURCE /* strerrorname_np */
 #include "ferry_io.h"
@@ -566,6 +566,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   register_listen(env, exports);
+  register_beneath(env, exports);
   return exports;
 }
 

@@ -81,6 +81,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (generatedLogin) console.log(`login: ${generatedLogin}`);
   if (server.generatedCertificate) console.log('generated a self-signed TLS certificate');
   console.log(nativeIo ? 'data path: native (sendfile/splice)' : `data path: JavaScript (native one ${nativeIoUnavailable})`);
+  console.log(
+    server.unconfined
+      ? `confinement: path checks only (${server.unconfined}): a local process renaming entries in the served tree while commands run could redirect them outside it`
+      : 'confinement: kernel (every path resolved beneath the root with openat2)',
+  );
   console.log(`listening on ${server.url.replace(/\/$/, '')}`);
 
   await new Promise<void>((resolve) => {

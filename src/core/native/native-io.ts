@@ -53,6 +53,24 @@ export interface NativeIo {
   writeNow(fd: number, buffer: Buffer, length: number): number;
 }
 
+/**
+ * Opens confined to a directory (native/ferry_beneath.c): the server's guarantee that no path
+ * leaves the served root, even while local processes rename entries in it.
+ */
+export interface NativeBeneath {
+  /**
+   * openat2(2) of `file` relative to the directory `dirFd` with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS
+   * (native/ferry_beneath.c), on the calling thread and only if the kernel needs no I/O for it:
+   * the descriptor, else -1 (also for any error and for O_CREAT).
+   */
+  openBeneathCached(dirFd: number, file: string | Buffer, flags: number): number;
+  /**
+   * The same open in libuv's thread pool, creating with `mode` when `flags` has O_CREAT:
+   * `done(undefined, fd)`, or `done(errnoName, -1)`; EXDEV when the path would leave `dirFd`.
+   */
+  openBeneath(dirFd: number, file: string | Buffer, flags: number, mode: number, done: (code: string | undefined, fd: number) => void): void;
+}
+
 const ADDON = 'ferry_io.node';
 
 /**
@@ -63,36 +81,42 @@ function candidates(): string[] {
   return [path.join(__dirname, ADDON), path.resolve(__dirname, '../../../../build/Release', ADDON), path.resolve(__dirname, '../build/Release', ADDON)];
 }
 
-/** Why the native path is off (`ferry serve` prints it); undefined when it is on. */
-export let nativeIoUnavailable: string | undefined;
+/** Why opens are not confined by the kernel (ferry_beneath.c); undefined when they are. */
+export let nativeBeneathUnavailable: string | undefined;
 
-function load(): NativeIo | undefined {
-  if (process.env.FERRY_NATIVE_IO === '0') {
-    nativeIoUnavailable = 'turned off by FERRY_NATIVE_IO=0';
-    return undefined;
-  }
+function load(): (NativeIo & NativeBeneath) | undefined {
   if (process.platform !== 'linux') {
-    nativeIoUnavailable = `not available on ${process.platform}`;
+    nativeBeneathUnavailable = `not available on ${process.platform}`;
     return undefined;
   }
   const file = candidates().find((candidate) => fs.existsSync(candidate));
   if (!file) {
-    nativeIoUnavailable = `${ADDON} was not built (npm install runs node-gyp; it needs a C compiler)`;
+    nativeBeneathUnavailable = `${ADDON} was not built (npm install runs node-gyp; it needs a C compiler)`;
     return undefined;
   }
   try {
     // process.dlopen rather than require: bundlers leave it alone, and the path is computed.
-    const module = { exports: {} as NativeIo };
+    const module = { exports: {} as NativeIo & NativeBeneath };
     process.dlopen(module, file);
     return module.exports;
   } catch (err) {
-    nativeIoUnavailable = `${file} does not load: ${(err as Error).message}`;
+    nativeBeneathUnavailable = `${file} does not load: ${(err as Error).message}`;
     return undefined;
   }
 }
 
+const addon = load();
+
 /**
- * The loaded addon, or undefined: then every transfer takes the JavaScript data path, which
- * behaves the same, only with more CPU per byte. FERRY_NATIVE_IO=0 turns it off.
+ * The addon's data path, or undefined: then every transfer takes the JavaScript data path,
+ * which behaves the same, only with more CPU per byte. FERRY_NATIVE_IO=0 turns it off.
  */
-export const nativeIo: NativeIo | undefined = load();
+export const nativeIo: NativeIo | undefined = process.env.FERRY_NATIVE_IO === '0' ? undefined : addon;
+/** Why the native data path is off (`ferry serve` prints it); undefined when it is on. */
+export const nativeIoUnavailable: string | undefined = process.env.FERRY_NATIVE_IO === '0' ? 'turned off by FERRY_NATIVE_IO=0' : nativeBeneathUnavailable;
+
+/**
+ * The addon's confined opens, whatever data path runs: FERRY_NATIVE_IO=0 chooses how bytes
+ * move, never whether paths stay inside the root.
+ */
+export const nativeBeneath: NativeBeneath | undefined = addon;

@@ -1,44 +1,57 @@
 /**
  * Splits the control stream into command lines across TCP chunks. Telnet IAC sequences are
  * removed (RFC 959 §4.1.3: clients send IAC IP IAC DM before ABOR; IAC IAC is a literal
- * 0xFF), and a line longer than the cap is reported once and skipped up to its end.
+ * 0xFF), and a line longer than the cap is reported once and skipped up to its end, its bytes
+ * dropped as they come. Lines are cut one at a time, when the session asks for the next: what
+ * it has no room for stays as raw bytes here (at most what one read delivered), and the session
+ * stops reading the socket meanwhile, so a client that pipelines faster than it reads replies
+ * leaves its input in the kernel's receive buffer.
  */
 const IAC = 0xff;
 const SB = 0xfa;
 const SE = 0xf0;
 const WILL = 0xfb;
 const DONT = 0xfe;
+const EMPTY = Buffer.alloc(0);
 
 export const MAX_COMMAND_LINE = 4096;
 
 export type ParsedLine = { line: string } | { tooLong: true };
 
 export class ControlParser {
-  private partial?: Buffer;
+  private data: Buffer = EMPTY;
+  private offset = 0;
   private discarding = false;
 
-  /** Feeds a chunk; returns the complete lines it finished (without CR/LF, IAC removed). */
-  push(chunk: Buffer): ParsedLine[] {
-    const data = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
-    this.partial = undefined;
-    const out: ParsedLine[] = [];
-    let start = 0;
+  /** Feeds a chunk; its lines come out of next(). */
+  push(chunk: Buffer): void {
+    this.data = this.offset < this.data.length ? Buffer.concat([this.data.subarray(this.offset), chunk]) : chunk;
+    this.offset = 0;
+  }
+
+  /** The next complete line (without CR/LF, IAC removed), or undefined until more bytes come. */
+  next(): ParsedLine | undefined {
     for (;;) {
-      const nl = data.indexOf(0x0a, start);
-      if (nl < 0) break;
+      const start = this.offset;
+      const nl = this.data.indexOf(0x0a, start);
+      if (nl < 0) return this.keepPartial();
+      this.offset = nl + 1;
       if (this.discarding) this.discarding = false;
-      else if (nl - start > MAX_COMMAND_LINE) out.push({ tooLong: true });
-      else out.push({ line: decodeLine(data.subarray(start, nl)) });
-      start = nl + 1;
+      else if (nl - start > MAX_COMMAND_LINE) return { tooLong: true };
+      else return { line: decodeLine(this.data.subarray(start, nl)) };
     }
-    const rest = data.length - start;
-    if (rest > MAX_COMMAND_LINE) {
-      if (!this.discarding) out.push({ tooLong: true });
-      this.discarding = true;
-    } else if (rest > 0 && !this.discarding) {
-      this.partial = Buffer.from(data.subarray(start));
-    }
-    return out;
+  }
+
+  /** Keeps an unfinished line, or drops an overlong one (reported once, the first time). */
+  private keepPartial(): ParsedLine | undefined {
+    const rest = this.data.length - this.offset;
+    const overlong = rest > MAX_COMMAND_LINE && !this.discarding;
+    if (overlong) this.discarding = true;
+    if (this.discarding || rest === 0) this.data = EMPTY;
+    // A copy, so the rest of the read's chunk can be collected.
+    else if (this.offset > 0) this.data = Buffer.from(this.data.subarray(this.offset));
+    this.offset = 0;
+    return overlong ? { tooLong: true } : undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fsSync from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import * as path from 'node:path';
-import { ResolvedPath, resolveReal, RootedFs } from './rooted-fs';
+import type { HeldPath, RootedFs } from './rooted-fs';
 
 export interface DirectoryEntry {
   name: string;
@@ -34,9 +34,7 @@ function entry(fs: RootedFs, name: string, full: string, st: Stats | undefined):
 }
 
 async function followLink(fs: RootedFs, name: string, full: string): Promise<DirectoryEntry | undefined> {
-  const target = await resolveReal(full).catch(() => undefined);
-  if (!target || !fs.contains(target)) return undefined;
-  const followed = await fsp.stat(full).catch(() => undefined);
+  const followed = await fs.statFollowing(full);
   return followed && { name, stats: followed };
 }
 
@@ -52,16 +50,16 @@ async function followLink(fs: RootedFs, name: string, full: string): Promise<Dir
  * entries took 250 ms through the pool); as soon as a batch is slow, the rest goes through
  * the thread pool, so a cold or remote disk never blocks the other sessions for long.
  */
-export async function visitDirectory(fs: RootedFs, dir: ResolvedPath, visit: (entry: DirectoryEntry) => void, cachedStatMs = CACHED_STAT_MS): Promise<void> {
+export async function visitDirectory(fs: RootedFs, dir: HeldPath, visit: (entry: DirectoryEntry) => void, cachedStatMs = CACHED_STAT_MS): Promise<void> {
   // sort() compares UTF-16 code units, the order listings have always had.
-  const names = (await fsp.readdir(dir.real)).sort();
+  const names = (await fsp.readdir(dir.at)).sort();
   let i = 0;
   while (i < names.length) {
     const started = performance.now();
     const batch = names.slice(i, i + SYNC_BATCH);
     i += batch.length;
     for (const name of batch) {
-      const full = path.join(dir.real, name);
+      const full = path.join(dir.at, name);
       let found = entry(fs, name, full, lstatNow(full));
       if (found instanceof Promise) found = await found;
       if (found) visit(found);
@@ -72,7 +70,7 @@ export async function visitDirectory(fs: RootedFs, dir: ResolvedPath, visit: (en
   for (; i < names.length; i += STAT_BATCH) {
     const batch = await Promise.all(
       names.slice(i, i + STAT_BATCH).map(async (name) => {
-        const full = path.join(dir.real, name);
+        const full = path.join(dir.at, name);
         return entry(fs, name, full, await fsp.lstat(full).catch(() => undefined));
       }),
     );
@@ -88,8 +86,8 @@ export function stripListOptions(arg: string): string {
 }
 
 /** Visits the entries of a directory (see visitDirectory), or the single entry when the path is a file; true for a directory. */
-export async function visitPath(fs: RootedFs, target: ResolvedPath, visit: (entry: DirectoryEntry) => void): Promise<boolean> {
-  const st = await fsp.stat(target.real);
+export async function visitPath(fs: RootedFs, target: HeldPath, visit: (entry: DirectoryEntry) => void): Promise<boolean> {
+  const st = await fsp.stat(target.at);
   if (!st.isDirectory()) {
     visit({ name: path.posix.basename(target.virtual), stats: st });
     return false;

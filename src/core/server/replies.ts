@@ -69,6 +69,8 @@ export class FtpReplyError extends Error {
   constructor(
     readonly code: ReplyCode,
     message: string,
+    /** The errno name (ENOENT, EEXIST…) when a file-system call failed: callers may act on it. */
+    readonly errno?: string,
   ) {
     super(message);
     this.name = 'FtpReplyError';

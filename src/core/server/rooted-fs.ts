@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { confinementUnavailable, heldName, O_PATH, openBeneath } from './beneath';
 import { openFile, openWithoutSymlinks } from './fast-fs';
+import { fsErrorToReply, outsideRoot } from './fs-errors';
 import { FtpReplyError, Reply } from './replies';
-
-/** open(2)'s O_PATH (Linux): a descriptor naming a file without opening its contents. */
-const O_PATH = process.platform === 'linux' ? 0o10000000 : undefined;
 
 /**
  * Where an open descriptor really leads, read from /proc (Linux): the kernel resolved every
@@ -42,21 +41,71 @@ export interface ResolvedPath {
   real: string;
 }
 
+/** A path held inside the root for one operation. */
+export interface HeldPath extends ResolvedPath {
+  /**
+   * The name to give fs calls: /proc/self/fd/<fd> for the file itself, /proc/self/fd/<dir>/<name>
+   * for an entry of a held directory, so no rename after the check can redirect the call. The
+   * lexical path where the kernel cannot confine (see RootedFs.confined).
+   */
+  readonly at: string;
+  /** Closes what is held; safe to call more than once. */
+  release(): void;
+}
+
+const O_DIRECTORY = fs.constants.O_DIRECTORY;
+
+function held(virtual: string, real: string, fd: number | undefined, name?: string): HeldPath {
+  let open = fd !== undefined;
+  return {
+    virtual,
+    real,
+    at: fd === undefined ? real : heldName(fd, name),
+    release: () => {
+      if (open) fs.closeSync(fd!);
+      open = false;
+    },
+  };
+}
+
 /**
- * Maps client paths onto one root directory and refuses anything that would leave it:
- * `..` is folded lexically (it can never climb above `/`), and every path that exists
- * is checked again after resolving symlinks, so a link pointing outside is refused too.
- * Operations act on the lexical path (a link inside the root is renamed or deleted
- * itself, not its target).
+ * Maps client paths onto one root directory and refuses anything that would leave it. `..` is
+ * folded lexically (it can never climb above `/`). On Linux with the addon, every open resolves
+ * beneath a descriptor of the root in the kernel (openat2 RESOLVE_BENEATH), and every other
+ * operation goes through a descriptor opened that way: a directory swapped for a symlink by a
+ * local process while a command runs cannot send it outside. Elsewhere (`confined` false) the
+ * resolved path is checked before the use, which a concurrent local rename can defeat.
+ * Operations on an entry act on the entry itself (a link inside the root is renamed or
+ * deleted itself, not its target).
  */
 export class RootedFs {
-  private constructor(readonly root: string) {}
+  private closed = false;
 
-  /** Opens a root; it must exist and be a directory. */
-  static async open(root: string): Promise<RootedFs> {
+  private constructor(
+    readonly root: string,
+    private readonly rootFd: number | undefined,
+  ) {}
+
+  /** Opens a root; it must exist and be a directory. `confine: false` takes the path-checking way (tests). */
+  static async open(root: string, confine = true): Promise<RootedFs> {
+    if (confine && O_PATH !== undefined && (await confinementUnavailable()) === undefined) {
+      const fd = await openFile(root, O_PATH | O_DIRECTORY);
+      return new RootedFs(openedPath(fd) ?? (await fsp.realpath(root)), fd);
+    }
     const real = await fsp.realpath(root);
     if (!(await fsp.stat(real)).isDirectory()) throw new Error(`${root} is not a directory`);
-    return new RootedFs(real);
+    return new RootedFs(real, undefined);
+  }
+
+  /** True when the kernel confines every operation to the root (see the class comment). */
+  get confined(): boolean {
+    return this.rootFd !== undefined;
+  }
+
+  /** Closes the root's descriptor; later operations fail. */
+  close(): void {
+    if (!this.closed && this.rootFd !== undefined) fs.closeSync(this.rootFd);
+    this.closed = true;
   }
 
   /** Folds `arg` against the virtual working directory into a normalized virtual path. */
@@ -78,68 +127,27 @@ export class RootedFs {
     return real === this.root || real.startsWith(this.root.endsWith(path.sep) ? this.root : this.root + path.sep);
   }
 
-  /** Resolves a path that must exist and whose symlink-resolved target must stay inside the root. */
-  async existing(cwd: string, arg: string): Promise<ResolvedPath> {
+  /**
+   * Opens a path inside the root with `flags`; with O_CREAT a missing file is created with
+   * `mode`. What is opened is inside the root when it is opened, so checking the descriptor
+   * leaves no window. The caller owns the descriptor.
+   */
+  async open(cwd: string, arg: string, flags: number, mode = 0): Promise<ResolvedPath & { fd: number }> {
     const virtual = this.virtualPath(cwd, arg);
     const real = this.lexicalReal(virtual);
-    if (O_PATH !== undefined) {
-      fs.closeSync(await this.openInside(virtual, real, O_PATH));
-      return { virtual, real };
-    }
-    let target: string;
-    try {
-      target = await fsp.realpath(real);
-    } catch (err) {
-      throw fsErrorToReply(err, virtual);
-    }
-    if (!this.contains(target)) throw outsideRoot(virtual);
-    return { virtual, real };
+    if (flags & fs.constants.O_CREAT && virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot replace the root directory.');
+    const fd = this.rootFd !== undefined ? await this.openConfined(virtual, flags, mode) : await this.openChecked(virtual, real, flags, mode);
+    return { virtual, real, fd };
   }
 
-  /**
-   * Opens an existing path with `flags` and checks that what was opened lies inside the root.
-   * Checking the open descriptor (not the path beforehand) leaves no window for a symlink to be
-   * swapped in between the check and the use, and costs one thread-pool trip instead of two.
-   * The caller owns the descriptor.
-   */
-  async openExisting(cwd: string, arg: string, flags: number): Promise<ResolvedPath & { fd: number }> {
-    const virtual = this.virtualPath(cwd, arg);
-    const real = this.lexicalReal(virtual);
-    if (O_PATH !== undefined) return { virtual, real, fd: await this.openInside(virtual, real, flags) };
-    await this.existing('/', virtual);
-    return { virtual, real, fd: await openFile(real, flags).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
-  }
-
-  /** Linux: opens `real` and returns the descriptor once /proc/self/fd says it lies inside the root. */
-  private async openInside(virtual: string, real: string, flags: number): Promise<number> {
-    // With no symlink anywhere on the path (the kernel checks that while opening), the lexical
-    // path, which cannot leave the root, is the real one: no /proc lookup needed.
-    const direct = openWithoutSymlinks(real, flags);
-    if (direct >= 0) return direct;
-    let fd: number;
-    try {
-      fd = await openFile(real, flags);
-    } catch (err) {
-      throw fsErrorToReply(err, virtual);
-    }
-    const target = openedPath(fd) ?? (await fsp.realpath(real).catch(() => undefined));
-    if (target === undefined || !this.contains(target)) {
-      fs.closeSync(fd);
-      throw outsideRoot(virtual);
-    }
-    return fd;
-  }
-
-  /**
-   * An existing path inside the root with its stats (of the symlink's target, as stat(2)).
-   * On Linux: one open(O_PATH), whose descriptor answers both where it leads and fstat.
-   */
+  /** An existing path inside the root with its stats (of the symlink's target, as stat(2)). */
   async existingWithStats(cwd: string, arg: string): Promise<{ target: ResolvedPath; st: fs.Stats }> {
     if (O_PATH === undefined) {
-      const target = await this.existing(cwd, arg);
-      return { target, st: await fsp.stat(target.real).catch((err) => Promise.reject(fsErrorToReply(err, target.virtual))) };
+      const virtual = this.virtualPath(cwd, arg);
+      const target = { virtual, real: await this.checkedReal(virtual) };
+      return { target, st: await fsp.stat(target.real).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
     }
-    const { fd, ...target } = await this.openExisting(cwd, arg, O_PATH);
+    const { fd, ...target } = await this.open(cwd, arg, O_PATH);
     try {
       // fstat of an open descriptor reads the in-memory inode: no thread-pool trip needed.
       return { target, st: fs.fstatSync(fd) };
@@ -148,52 +156,126 @@ export class RootedFs {
     }
   }
 
+  /** Holds an existing path (a symlink: its target, which must be inside) for chmod, utimes, listing… */
+  async hold(cwd: string, arg: string): Promise<HeldPath> {
+    if (this.rootFd === undefined) {
+      const virtual = this.virtualPath(cwd, arg);
+      return held(virtual, await this.checkedReal(virtual), undefined);
+    }
+    const { virtual, real, fd } = await this.open(cwd, arg, O_PATH!);
+    return held(virtual, real, fd);
+  }
+
   /**
-   * Resolves a path that may not exist yet (STOR, MKD, RNTO): its parent must exist inside
-   * the root, and if the path itself is a symlink its target must be inside as well
-   * (a dangling link pointing outside would otherwise let a write escape).
+   * Holds the directory an entry lives in, for operations on the entry itself: MKD, RMD, DELE,
+   * RNFR, RNTO. The entry need not exist; a symlink must lead inside the root. Not for the root itself.
    */
-  async creatable(cwd: string, arg: string): Promise<ResolvedPath> {
+  async holdEntry(cwd: string, arg: string): Promise<HeldPath> {
     const virtual = this.virtualPath(cwd, arg);
-    if (virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot replace the root directory.');
-    const parent = await this.existing('/', path.posix.dirname(virtual));
-    const real = path.join(parent.real, path.posix.basename(virtual));
+    if (virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Not allowed on the root directory.');
+    const name = path.posix.basename(virtual);
+    if (this.rootFd === undefined) return held(virtual, await this.checkedEntry(virtual), undefined);
+    const parent = await this.openConfined(path.posix.dirname(virtual), O_PATH! | O_DIRECTORY);
+    const entry = held(virtual, this.lexicalReal(virtual), parent, name);
+    // A link leading outside (or nowhere) is not shown in listings: it cannot be renamed, replaced
+    // or deleted either. Whatever it is swapped for later, the operation acts on the entry itself.
+    const link = await fsp.lstat(entry.at).catch(() => undefined);
+    if (link?.isSymbolicLink() && !(await this.statFollowing(entry.at))) {
+      entry.release();
+      throw outsideRoot(virtual);
+    }
+    return entry;
+  }
+
+  /**
+   * The stats of what a symlink (named by a held path) leads to, or undefined when that is
+   * missing or outside the root. The check and the stats come from one descriptor.
+   */
+  async statFollowing(link: string): Promise<fs.Stats | undefined> {
+    if (O_PATH === undefined) {
+      const target = await fsp.realpath(link).catch(() => undefined);
+      return target && this.contains(target) ? fsp.stat(link).catch(() => undefined) : undefined;
+    }
+    const fd = await openFile(link, O_PATH).catch(() => undefined);
+    if (fd === undefined) return undefined;
+    try {
+      const target = openedPath(fd);
+      return target !== undefined && this.contains(target) ? fs.fstatSync(fd) : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** openat2 beneath the root's descriptor. */
+  private async openConfined(virtual: string, flags: number, mode = 0): Promise<number> {
+    if (this.closed) throw new FtpReplyError(Reply.LocalError, `${virtual}: Session closed.`);
+    try {
+      return await openBeneath(this.rootFd!, virtual === '/' ? '.' : virtual.slice(1), flags, mode);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw fsErrorToReply(err, virtual);
+    }
+    // EXDEV: the path climbed out, or met an absolute symlink, which RESOLVE_BENEATH refuses even
+    // when it leads back inside. Find where it leads now and open that, again beneath the root.
+    const target = await this.whereItLeads(virtual, (flags & fs.constants.O_CREAT) !== 0);
+    if (target === undefined || !this.contains(target)) throw outsideRoot(virtual);
+    try {
+      return await openBeneath(this.rootFd!, path.relative(this.root, target) || '.', flags, mode);
+    } catch (err) {
+      throw (err as NodeJS.ErrnoException).code === 'EXDEV' ? outsideRoot(virtual) : fsErrorToReply(err, virtual);
+    }
+  }
+
+  /** The resolved real path; for a file about to be created, its resolved folder plus its name. */
+  private async whereItLeads(virtual: string, creating: boolean): Promise<string | undefined> {
+    const real = this.lexicalReal(virtual);
+    const target = await resolveReal(real).catch((err: NodeJS.ErrnoException) => (creating && err.code === 'ENOENT' ? null : undefined));
+    if (target !== null) return target;
+    const folder = await resolveReal(path.dirname(real)).catch(() => undefined);
+    return folder && path.join(folder, path.basename(real));
+  }
+
+  /** Without confinement: open, then check where the descriptor leads (a new file: its folder first). */
+  private async openChecked(virtual: string, real: string, flags: number, mode: number): Promise<number> {
+    if (flags & fs.constants.O_CREAT) {
+      await this.checkedEntry(virtual);
+    } else if (O_PATH === undefined) {
+      await this.checkedReal(virtual);
+    } else {
+      // With no symlink anywhere on the path, the lexical path, which cannot leave the root, is the real one.
+      const direct = openWithoutSymlinks(real, flags);
+      if (direct >= 0) return direct;
+    }
+    const fd = await new Promise<number>((resolve, reject) => fs.open(real, flags, mode, (err, opened) => (err ? reject(err) : resolve(opened)))).catch(
+      (err) => Promise.reject(fsErrorToReply(err, virtual)),
+    );
+    if (O_PATH === undefined) return fd;
+    const target = openedPath(fd) ?? (await fsp.realpath(real).catch(() => undefined));
+    if (target !== undefined && this.contains(target)) return fd;
+    fs.closeSync(fd);
+    throw outsideRoot(virtual);
+  }
+
+  /** Without confinement: the lexical path of an existing `virtual` whose resolved target is inside. */
+  private async checkedReal(virtual: string): Promise<string> {
+    const real = this.lexicalReal(virtual);
+    const target = await resolveReal(real).catch((err) => Promise.reject(fsErrorToReply(err, virtual)));
+    if (!this.contains(target)) throw outsideRoot(virtual);
+    return real;
+  }
+
+  /**
+   * Without confinement: the lexical path of an entry whose folder is inside; if the entry is a
+   * symlink its target must be inside as well (a dangling link pointing outside would otherwise
+   * let a write escape).
+   */
+  private async checkedEntry(virtual: string): Promise<string> {
+    const folder = await this.checkedReal(path.posix.dirname(virtual));
+    const real = path.join(folder, path.posix.basename(virtual));
     const link = await fsp.lstat(real).catch(() => undefined);
     if (link?.isSymbolicLink()) {
       const target = await resolveReal(real).catch(() => undefined);
       if (target === undefined || !this.contains(target)) throw outsideRoot(virtual);
     }
-    return { virtual, real };
+    return real;
   }
-}
-
-function outsideRoot(virtual: string): FtpReplyError {
-  return new FtpReplyError(Reply.FileUnavailable, `${virtual}: Permission denied (outside the served root).`);
-}
-
-const ERRNO_TEXT: Record<string, [number, string]> = {
-  ENOENT: [Reply.FileUnavailable, 'No such file or directory.'],
-  ENOTDIR: [Reply.FileUnavailable, 'Not a directory.'],
-  EISDIR: [Reply.FileUnavailable, 'Is a directory.'],
-  EEXIST: [Reply.FileUnavailable, 'File exists.'],
-  ENOTEMPTY: [Reply.FileUnavailable, 'Directory not empty.'],
-  EACCES: [Reply.FileUnavailable, 'Permission denied.'],
-  EPERM: [Reply.FileUnavailable, 'Operation not permitted.'],
-  ELOOP: [Reply.FileUnavailable, 'Too many levels of symbolic links.'],
-  ENAMETOOLONG: [Reply.FileNameNotAllowed, 'File name too long.'],
-  EINVAL: [Reply.FileNameNotAllowed, 'Invalid file name.'],
-  ENOSPC: [Reply.InsufficientStorage, 'No space left on device.'],
-  EDQUOT: [Reply.ExceededStorage, 'Disk quota exceeded.'],
-  EBUSY: [Reply.FileBusy, 'Resource busy.'],
-  EXDEV: [Reply.FileUnavailable, 'Cannot rename across file systems.'],
-};
-
-/** Turns a filesystem error into the reply a client should see, naming the path. */
-export function fsErrorToReply(err: unknown, virtual: string): FtpReplyError {
-  if (err instanceof FtpReplyError) return err;
-  const code = (err as NodeJS.ErrnoException)?.code ?? '';
-  const known = ERRNO_TEXT[code];
-  if (known) return new FtpReplyError(known[0] as FtpReplyError['code'], `${virtual}: ${known[1]}`);
-  // Never echo the raw OS message: it names real paths outside the client's view.
-  return new FtpReplyError(Reply.LocalError, `${virtual}: Local error${code ? ` (${code})` : ''}.`);
 }

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Authorizer, UserAccount } from './authorizer';
+import { confinementUnavailable } from './beneath';
 import { ConfigError, tunableProblems } from './config';
 import { plainAddress } from './data-channel';
 import { Reply } from './replies';
@@ -38,6 +39,11 @@ export interface ServerHandle extends EventEmitter<ServerEvents> {
   readonly url: string;
   /** True when the certificate was generated on this start. */
   readonly generatedCertificate: boolean;
+  /**
+   * Why the kernel does not confine paths to the root here (see RootedFs), so a local process
+   * renaming entries in the served tree could redirect commands outside it; undefined when it does.
+   */
+  readonly unconfined: string | undefined;
   sessions(): SessionInfo[];
   /** Disconnects one session (the editor's "Disconnect" action). */
   disconnect(sessionId: number): boolean;
@@ -53,6 +59,7 @@ export function defaultStateDir(): string {
 class FtpServer extends EventEmitter<ServerEvents> implements ServerHandle, ServerContext {
   address = { host: '', port: 0 };
   generatedCertificate = false;
+  unconfined: string | undefined;
   readonly sessionsById = new Map<number, Session>();
   private readonly perIp = new Map<string, number>();
   private readonly listener: net.Server;
@@ -172,5 +179,6 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
     if (e.code === 'EADDRNOTAVAIL') throw fail(`Cannot listen on ${where}: no such local address. Check listen_address.`);
     throw err;
   }
+  server.unconfined = await confinementUnavailable();
   return server;
 }

@@ -4,13 +4,23 @@ import { nativeIo } from '../native/native-io';
 import { AuthorizedUser } from './authorizer';
 import { dispatchCommand, runsDuringTransfer } from './command-table';
 import type { HashAlgorithm } from './commands/hash';
-import { ControlParser } from './control-parser';
+import { ControlParser, ParsedLine } from './control-parser';
 import { ActiveTarget, PassiveListener, plainAddress } from './data-channel';
 import { MLST_FACTS, MlstFact } from './listing';
 import { plainSocketDescriptor } from './native-transfer';
-import { ResolvedPath, RootedFs } from './rooted-fs';
+import type { HeldPath, RootedFs } from './rooted-fs';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
 import { TokenBucket } from './throttle';
+
+/**
+ * Reply bytes a session may have waiting on its control socket (not yet taken by the kernel)
+ * before it stops running commands and reading the client's: a client that pipelines commands
+ * and never reads would otherwise grow the server by ~100 bytes of replies per byte it sends.
+ * Checked before each command, so one reply (a long STAT listing) may go past it.
+ */
+export const MAX_REPLY_BACKLOG = 64 * 1024;
+/** Parsed lines waiting for their turn; what comes after them stays unparsed, then unread. */
+const MAX_QUEUED_LINES = 32;
 
 const ALL_MLST_FACTS: ReadonlySet<MlstFact> = new Set(MLST_FACTS);
 
@@ -32,13 +42,11 @@ export class Session {
   readonly remoteAddress: string;
   readonly connectedAt = new Date();
   user?: AuthorizedUser;
-  fs?: RootedFs;
   cwd = '/';
   /** Name sent with USER, waiting for PASS. */
   pendingUser?: string;
   loginFailures = 0;
   restOffset = 0;
-  renameFrom?: ResolvedPath;
   passive?: PassiveListener;
   active?: ActiveTarget;
   /** After EPSV ALL only EPSV may set up data connections (RFC 2428 §4). */
@@ -58,8 +66,15 @@ export class Session {
   private uploadBucket?: TokenBucket;
   private downloadBucket?: TokenBucket;
   private parser = new ControlParser();
-  private queue: string[] = [];
+  private rootedFs?: RootedFs;
+  private renameSource?: HeldPath;
+  private queue: ParsedLine[] = [];
+  /** The queue is being worked through (possibly waiting for a command). */
   private busy = false;
+  /** A command is running: the idle timer waits for it. */
+  private running = false;
+  private awaitingDrain = false;
+  private idleTimer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -72,7 +87,28 @@ export class Session {
     this.remoteAddress = plainAddress(socket.remoteAddress);
     this.umask = server.tunables.local_umask;
     this.attach(socket);
+    this.startIdleTimer();
     this.reply(220, server.tunables.ftpd_banner);
+  }
+
+  /** The logged-in user's files; replacing or dropping them closes the root's descriptor. */
+  get fs(): RootedFs | undefined {
+    return this.rootedFs;
+  }
+
+  set fs(value: RootedFs | undefined) {
+    if (value !== this.rootedFs) this.rootedFs?.close();
+    this.rootedFs = value;
+  }
+
+  /** What RNFR resolved, its folder held until RNTO uses it or another command drops it. */
+  get renameFrom(): HeldPath | undefined {
+    return this.renameSource;
+  }
+
+  set renameFrom(value: HeldPath | undefined) {
+    if (value !== this.renameSource) this.renameSource?.release();
+    this.renameSource = value;
   }
 
   /** Per-session rate buckets, created on first use so idle sessions stay small. */
@@ -91,16 +127,23 @@ export class Session {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+  }
+
+  /**
+   * idle_ctrl_timeout counts from the last complete command line or the end of the last
+   * command, as vsftpd's idle_session_timeout does: not from any traffic (the socket's own
+   * timeout), or a line trickled a byte at a time would keep a session forever, and neither
+   * from replies, which a client that stopped reading does not even take.
+   */
+  private startIdleTimer(): void {
     const idle = this.server.tunables.idle_ctrl_timeout;
-    if (idle > 0) {
-      socket.setTimeout(idle * 1000);
-      socket.on('timeout', () => {
-        // Never time out a client that is waiting for its own transfer or command to finish.
-        if (this.transfer || this.busy) return;
-        this.reply(421, `Timeout: no command for ${idle} s (idle_ctrl_timeout), closing control connection.`);
-        this.close();
-      });
-    }
+    if (idle <= 0) return;
+    this.idleTimer = setTimeout(() => {
+      // Never time out a client that is waiting for its own transfer or command to finish.
+      if (this.transfer || this.running) return void this.idleTimer?.refresh();
+      this.reply(421, `Timeout: no command for ${idle} s (idle_ctrl_timeout), closing control connection.`);
+      this.close();
+    }, idle * 1000).unref();
   }
 
   /**
@@ -113,10 +156,8 @@ export class Session {
     this.queue.length = 0;
     const plain = this.socket as net.Socket;
     plain.removeAllListeners('data');
-    plain.removeAllListeners('timeout');
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
-    plain.setTimeout(0);
     const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: context });
     this.socket = secure;
     this.parser = new ControlParser();
@@ -125,29 +166,70 @@ export class Session {
   }
 
   private onData(chunk: Buffer): void {
-    for (const item of this.parser.push(chunk)) {
-      if ('tooLong' in item) {
-        this.reply(500, 'Command line too long.');
-        continue;
-      }
-      if (this.transfer && runsDuringTransfer(item.line)) {
-        void dispatchCommand(this, item.line);
-        continue;
-      }
-      this.queue.push(item.line);
-    }
+    this.parser.push(chunk);
+    this.takeLines();
     void this.pump();
+  }
+
+  /**
+   * Moves complete lines from the parser to the queue while it has room and the reply backlog
+   * is under its bound; during a transfer ABOR and STAT run at once instead (RFC 959 §4.1.3).
+   * Lines left in the parser stop the reading: the client's further commands wait in the
+   * kernel, and TCP flow control slows the client down.
+   */
+  private takeLines(): void {
+    while (this.queue.length < MAX_QUEUED_LINES && !this.replyBacklogFull()) {
+      const item = this.parser.next();
+      if (!item) {
+        if (this.socket.isPaused()) this.socket.resume();
+        return;
+      }
+      if ('line' in item) {
+        this.idleTimer?.refresh();
+        if (this.transfer && runsDuringTransfer(item.line)) {
+          void dispatchCommand(this, item.line);
+          continue;
+        }
+      }
+      this.queue.push(item);
+    }
+    this.socket.pause();
+  }
+
+  /** True while the reply backlog is over its bound; reading and commands go on at its 'drain'. */
+  private replyBacklogFull(): boolean {
+    if (this.socket.writableLength <= MAX_REPLY_BACKLOG) return false;
+    if (!this.awaitingDrain) {
+      this.awaitingDrain = true;
+      // A write returned false on the way past the bound (it is above the high-water mark),
+      // so the socket emits 'drain' once it has written everything.
+      this.socket.once('drain', () => {
+        this.awaitingDrain = false;
+        this.takeLines();
+        void this.pump();
+      });
+    }
+    return true;
   }
 
   private async pump(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (let line = this.queue.shift(); line !== undefined && !this.closed; line = this.queue.shift()) {
-        await dispatchCommand(this, line);
+      while (!this.closed && !this.replyBacklogFull()) {
+        const item = this.queue.shift();
+        if (item === undefined) break;
+        this.running = true;
+        if ('tooLong' in item) this.reply(500, 'Command line too long.');
+        else await dispatchCommand(this, item.line);
+        this.running = false;
+        this.idleTimer?.refresh();
+        this.takeLines();
       }
     } finally {
       this.busy = false;
+      this.running = false;
+      if (this.closed) this.releaseFiles();
     }
   }
 
@@ -186,9 +268,6 @@ export class Session {
       // EPIPE or a reset: the socket write below meets the same error and closes the session.
     }
     if (written < bytes.length) this.socket.write(written > 0 ? bytes.subarray(written) : bytes);
-    // As the socket's own write does: a reply restarts the idle timer, so idle_ctrl_timeout
-    // counts from the end of a transfer (the timer fired, ignored, while it ran).
-    else (this.socket as unknown as { _unrefTimer?(): void })._unrefTimer?.();
   }
 
   /** Closes the data setup (PASV listener or PORT target) after use or on a new setup. */
@@ -215,15 +294,23 @@ export class Session {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.transfer?.abort.abort();
     this.clearDataSetup();
     this.queue.length = 0;
+    // A running command may still use them: it lets go when it ends (pump).
+    if (!this.busy) this.releaseFiles();
     const socket = this.socket;
     if (!socket.destroyed) {
       socket.end();
       setTimeout(() => socket.destroy(), 2000).unref();
     }
     this.onClose(this);
+  }
+
+  private releaseFiles(): void {
+    this.renameFrom = undefined;
+    this.fs = undefined;
   }
 
   get isClosed(): boolean {

@@ -1,7 +1,7 @@
 import { clientDataSocket, closeConnection, connectActive, DataConnection, plainAddress, RawConnection, secureDataSocket } from './data-channel';
 import { DataConnectionError, DataSocket, TransferControl } from './transfer-control';
 import { FtpReplyError, Reply } from './replies';
-import { fsErrorToReply } from './rooted-fs';
+import { fsErrorToReply } from './fs-errors';
 import { TransferInfo } from './server-context';
 import type { Session } from './session';
 

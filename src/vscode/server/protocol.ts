@@ -27,7 +27,7 @@ export interface StartFailure {
 }
 
 export type ChildMessage =
-  | { type: 'ready'; url: string; address: { host: string; port: number }; generatedCertificate: boolean }
+  | { type: 'ready'; url: string; address: { host: string; port: number }; generatedCertificate: boolean; unconfined?: string }
   | { type: 'failed'; failure: StartFailure }
   /** A fresh snapshot of every session, sent on every change and every second while transfers run. */
   | { type: 'sessions'; sessions: SessionInfo[] }

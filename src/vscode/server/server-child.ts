@@ -71,7 +71,7 @@ async function start(request: StartRequest): Promise<void> {
   server.on('transfer-end', (transfer) => send({ type: 'transfer-end', transfer }));
   server.on('log', (line) => send({ type: 'log', line }));
   setInterval(sendSessions, SNAPSHOT_MS).unref();
-  send({ type: 'ready', url: server.url, address: server.address, generatedCertificate: server.generatedCertificate });
+  send({ type: 'ready', url: server.url, address: server.address, generatedCertificate: server.generatedCertificate, unconfined: server.unconfined });
 }
 
 async function stop(): Promise<void> {

@@ -149,6 +149,7 @@ export class ServerController implements vscode.Disposable {
       const running: RunningServer = { folder, process, plan, login, url, fingerprint: inputsFingerprint(inputs) };
       this.attach(running);
       this.log.info(`[server] serving ${folder.uri.fsPath} at ${process.url}${plan.configFile ? ` (config ${plan.configFile})` : ''}`);
+      if (process.unconfined) this.log.warn(`[server] paths are checked, not confined by the kernel (${process.unconfined}): a local process renaming entries in the folder while commands run could redirect them outside it`);
       this.notifier.started(running);
       return running;
     } catch (error) {

@@ -42,6 +42,8 @@ export class ServerProcess extends EventEmitter<ServerProcessEvents> {
     readonly url: string,
     readonly address: { host: string; port: number },
     readonly generatedCertificate: boolean,
+    /** Why paths are not confined by the kernel (see ServerHandle.unconfined). */
+    readonly unconfined: string | undefined,
     stderr: () => string,
   ) {
     super();
@@ -77,7 +79,7 @@ export class ServerProcess extends EventEmitter<ServerProcessEvents> {
         if (message.type !== 'ready' || settled) return;
         settled = true;
         cleanup();
-        resolve(new ServerProcess(child, message.url, message.address, message.generatedCertificate, stderr));
+        resolve(new ServerProcess(child, message.url, message.address, message.generatedCertificate, message.unconfined, stderr));
       };
       const onExit = (code: number | null) => fail({ kind: 'internal', message: `the server process exited with code ${code}${stderr() ? `: ${stderr().trim()}` : ''}` });
       const onError = (err: Error) => fail({ kind: 'internal', message: err.message });

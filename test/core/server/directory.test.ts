@@ -30,7 +30,7 @@ describe('server directory reading: event loop and thread pool give the same lis
   after(() => rmSync(base, { recursive: true, force: true }));
 
   it('lists the same names, types and sizes however the stats were taken', async () => {
-    const dir = await fs.existing('/', 'big');
+    const dir = await fs.hold('/', 'big');
     const read = async (cachedStatMs: number) => {
       const entries: DirectoryEntry[] = [];
       await visitDirectory(fs, dir, (e) => entries.push(e), cachedStatMs);

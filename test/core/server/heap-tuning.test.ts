@@ -14,6 +14,10 @@ import { TEST_PASSWORD, TEST_USER, tempDir, testPasswordHash } from '../../helpe
 const SESSIONS = 1000;
 const MiB = 1 << 20;
 
+function youngGenerationBytes(): number {
+  return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
+}
+
 /** Child side: serve, report the port, then report the young generation's size when asked. */
 async function serveAndReport(tuned: boolean): Promise<void> {
   const server = await startServer({
@@ -21,12 +25,11 @@ async function serveAndReport(tuned: boolean): Promise<void> {
     users: [{ name: TEST_USER, passwordHash: await testPasswordHash(), perms: 'elr' }],
     tunables: { listen_port: 0, maximum_clients: 0, max_conns_per_ip: 0, login_fail_delay_ms: 0 },
   });
+  // Start-up (module loading, the server's own start) may already have grown it past 2 MiB.
+  const startBytes = youngGenerationBytes();
   if (tuned) tuneHeapForServer(server);
   process.send!({ port: server.address.port });
-  process.on('message', () => {
-    const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!;
-    process.send!({ youngBytes: young.space_size, sessions: server.sessions().length });
-  });
+  process.on('message', () => process.send!({ startBytes, youngBytes: youngGenerationBytes(), sessions: server.sessions().length }));
 }
 
 
@@ -46,7 +49,8 @@ function login(port: number): Promise<net.Socket> {
   });
 }
 
-async function youngGenerationAfterBurst(tuned: boolean): Promise<number> {
+/** The server process's young generation before and after the burst, in bytes. */
+async function youngGenerationAfterBurst(tuned: boolean): Promise<{ startBytes: number; youngBytes: number }> {
   const child = fork(__filename, [], { env: { ...process.env, FERRY_HEAP_CHILD: tuned ? 'tuned' : 'default' } });
   const next = () =>
     new Promise<Record<string, number>>((resolve, reject) => {
@@ -60,7 +64,7 @@ async function youngGenerationAfterBurst(tuned: boolean): Promise<number> {
     child.send('report');
     const report = await next();
     assert.equal(report.sessions, SESSIONS);
-    return report.youngBytes;
+    return { startBytes: report.startBytes, youngBytes: report.youngBytes };
   } finally {
     for (const s of sockets) s.destroy();
     child.kill();
@@ -72,10 +76,12 @@ if (process.env.FERRY_HEAP_CHILD) void serveAndReport(process.env.FERRY_HEAP_CHI
 else describe('server heap tuning for many idle sessions', function () {
   this.timeout(60_000);
 
-  it('keeps the young generation at its initial 2 MiB through a burst of 1000 logins (and it grows without)', async () => {
+  it('keeps the young generation at its size after start-up through a burst of 1000 logins (and it grows without)', async () => {
     const tuned = await youngGenerationAfterBurst(true);
     const untuned = await youngGenerationAfterBurst(false);
-    assert.ok(tuned <= 2 * MiB, `tuned: ${tuned / MiB} MiB`);
-    assert.ok(untuned > tuned, `untuned ${untuned / MiB} MiB vs tuned ${tuned / MiB} MiB`);
+    const mib = (n: number) => `${n / MiB} MiB`;
+    console.log(`      young generation: tuned ${mib(tuned.startBytes)} → ${mib(tuned.youngBytes)}, untuned ${mib(untuned.startBytes)} → ${mib(untuned.youngBytes)}`);
+    assert.ok(tuned.youngBytes <= Math.max(2 * MiB, tuned.startBytes), `tuned: ${mib(tuned.startBytes)} → ${mib(tuned.youngBytes)}`);
+    assert.ok(untuned.youngBytes > tuned.youngBytes, `untuned ${mib(untuned.youngBytes)} vs tuned ${mib(tuned.youngBytes)}`);
   });
 });

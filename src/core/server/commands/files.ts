@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
 import { formatTimeVal, parseTimeVal } from '../listing';
 import { FtpReplyError, Reply } from '../replies';
-import { fsErrorToReply } from '../rooted-fs';
+import { fsErrorToReply } from '../fs-errors';
+import type { HeldPath } from '../rooted-fs';
 import type { Session } from '../session';
 import { quotePath } from './navigation';
 
@@ -13,6 +15,28 @@ export async function onDisk<T>(virtual: string, action: () => Promise<T>): Prom
   } catch (err) {
     throw fsErrorToReply(err, virtual);
   }
+}
+
+/** Runs `action` on a held path and lets go of it afterwards, whatever happens. */
+export async function usingHeld<T>(hold: Promise<HeldPath>, action: (held: HeldPath) => Promise<T>): Promise<T> {
+  const target = await hold;
+  try {
+    return await onDisk(target.virtual, () => action(target));
+  } finally {
+    target.release();
+  }
+}
+
+/**
+ * Opens `arg` with `flags` and checks on the descriptor that it is a regular file (550
+ * otherwise); the caller owns the descriptor.
+ */
+export async function openRegularFile(session: Session, arg: string, flags: number) {
+  const { fd, ...target } = await session.fs!.open(session.cwd, arg, flags);
+  const st = fs.fstatSync(fd);
+  if (st.isFile()) return { target, st, fd };
+  fs.closeSync(fd);
+  throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a regular file.`);
 }
 
 /** Resolves `arg` to an existing regular file (550 otherwise) with its stats. */
@@ -30,11 +54,11 @@ export const fileCommands: CommandSpec[] = [
     perm: 'm',
     help: 'MKD <path>',
     handler: async (session, arg) => {
-      const target = await session.fs!.creatable(session.cwd, arg);
-      await onDisk(target.virtual, async () => {
-        await fsp.mkdir(target.real);
+      const target = await usingHeld(session.fs!.holdEntry(session.cwd, arg), async (entry) => {
+        await fsp.mkdir(entry.at, 0o700);
         // chmod explicitly: mkdir's mode is filtered by the process umask, not local_umask.
-        await fsp.chmod(target.real, 0o777 & ~session.umask);
+        await fsp.chmod(entry.at, 0o777 & ~session.umask);
+        return entry;
       });
       session.reply(Reply.PathCreated, `${quotePath(target.virtual)} created.`);
     },
@@ -46,9 +70,11 @@ export const fileCommands: CommandSpec[] = [
     perm: 'd',
     help: 'RMD <path>',
     handler: async (session, arg) => {
-      const target = await session.fs!.existing(session.cwd, arg);
-      if (target.virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot remove the root directory.');
-      await onDisk(target.virtual, () => fsp.rmdir(target.real));
+      if (session.fs!.virtualPath(session.cwd, arg) === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot remove the root directory.');
+      const target = await usingHeld(session.fs!.holdEntry(session.cwd, arg), async (entry) => {
+        await fsp.rmdir(entry.at);
+        return entry;
+      });
       session.reply(Reply.FileActionOk, `Directory ${target.virtual} removed.`);
     },
   },
@@ -59,10 +85,11 @@ export const fileCommands: CommandSpec[] = [
     perm: 'd',
     help: 'DELE <path>',
     handler: async (session, arg) => {
-      const target = await session.fs!.existing(session.cwd, arg);
-      const st = await onDisk(target.virtual, () => fsp.lstat(target.real));
-      if (st.isDirectory()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Is a directory (use RMD).`);
-      await onDisk(target.virtual, () => fsp.unlink(target.real));
+      const target = await usingHeld(session.fs!.holdEntry(session.cwd, arg), async (entry) => {
+        if ((await fsp.lstat(entry.at)).isDirectory()) throw new FtpReplyError(Reply.FileUnavailable, `${entry.virtual}: Is a directory (use RMD).`);
+        await fsp.unlink(entry.at);
+        return entry;
+      });
       session.reply(Reply.FileActionOk, `File ${target.virtual} deleted.`);
     },
   },
@@ -75,8 +102,13 @@ export const fileCommands: CommandSpec[] = [
     handler: async (session, arg) => {
       // A failed RNFR must not leave an earlier one pending for the next RNTO.
       session.renameFrom = undefined;
-      const source = await session.fs!.existing(session.cwd, arg);
-      if (source.virtual === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot rename the root directory.');
+      if (session.fs!.virtualPath(session.cwd, arg) === '/') throw new FtpReplyError(Reply.FileUnavailable, '/: Cannot rename the root directory.');
+      const source = await session.fs!.holdEntry(session.cwd, arg);
+      // The folder stays held until RNTO: what is renamed is the entry checked now.
+      await onDisk(source.virtual, () => fsp.lstat(source.at)).catch((err) => {
+        source.release();
+        throw err;
+      });
       session.renameFrom = source;
       session.reply(Reply.PendingFurtherInfo, 'Ready for RNTO.');
     },
@@ -90,11 +122,14 @@ export const fileCommands: CommandSpec[] = [
     help: 'RNTO <path>',
     handler: async (session, arg) => {
       const source = session.renameFrom!;
-      const target = await session.fs!.creatable(session.cwd, arg);
-      if (target.virtual === source.virtual || target.virtual.startsWith(source.virtual + '/')) {
-        throw new FtpReplyError(Reply.FileNameNotAllowed, `${target.virtual}: Cannot move a directory into itself.`);
+      const virtual = session.fs!.virtualPath(session.cwd, arg);
+      if (virtual === source.virtual || virtual.startsWith(source.virtual + '/')) {
+        throw new FtpReplyError(Reply.FileNameNotAllowed, `${virtual}: Cannot move a directory into itself.`);
       }
-      await onDisk(target.virtual, () => fsp.rename(source.real, target.real));
+      const target = await usingHeld(session.fs!.holdEntry(session.cwd, arg), async (entry) => {
+        await fsp.rename(source.at, entry.at);
+        return entry;
+      });
       session.reply(Reply.FileActionOk, `Renamed ${source.virtual} to ${target.virtual}.`);
     },
   },
@@ -130,8 +165,11 @@ export const fileCommands: CommandSpec[] = [
       const space = arg.indexOf(' ');
       const when = space > 0 ? parseTimeVal(arg.slice(0, space)) : undefined;
       if (!when) throw new FtpReplyError(Reply.ArgumentSyntaxError, 'Syntax: MFMT YYYYMMDDHHMMSS path');
-      const { target } = await regularFile(session, arg.slice(space + 1));
-      await onDisk(target.virtual, () => fsp.utimes(target.real, when, when));
+      const target = await usingHeld(session.fs!.hold(session.cwd, arg.slice(space + 1)), async (file) => {
+        if (!(await fsp.stat(file.at)).isFile()) throw new FtpReplyError(Reply.FileUnavailable, `${file.virtual}: Not a regular file.`);
+        await fsp.utimes(file.at, when, when);
+        return file;
+      });
       session.reply(Reply.FileStatus, `Modify=${formatTimeVal(when)}; ${target.virtual}`);
     },
   },

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createReadStream } from 'node:fs';
 import * as zlib from 'node:zlib';
 import type { CommandSpec } from '../command-table';
 import { FtpReplyError, Reply } from '../replies';
-import { onDisk, regularFile } from './files';
+import { onDisk, openRegularFile } from './files';
 
 /**
  * HASH (draft-bryan-ftpext-hash-02): a file's digest over the control connection, so clients
@@ -14,9 +15,10 @@ export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
 
 const NODE_NAMES: Record<HashAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-1': 'sha1', MD5: 'md5', CRC32: 'crc32' };
 
-function digestFile(file: string, algorithm: HashAlgorithm): Promise<string> {
+/** Digests an open file from its start; closes the descriptor when done. */
+function digestFile(fd: number, algorithm: HashAlgorithm): Promise<string> {
   return new Promise((resolve, reject) => {
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    const stream = createReadStream('', { fd, highWaterMark: 1 << 20, start: 0 });
     let crc = 0;
     const hash = algorithm === 'CRC32' ? undefined : createHash(NODE_NAMES[algorithm]);
     stream.on('data', (chunk) => (hash ? hash.update(chunk) : (crc = zlib.crc32(chunk as Buffer, crc))));
@@ -46,8 +48,9 @@ export const hashCommands: CommandSpec[] = [
     perm: 'r',
     help: 'HASH <path> (algorithm from OPTS HASH; default SHA-256)',
     handler: async (session, arg) => {
-      const { target, st } = await regularFile(session, arg);
-      const digest = await onDisk(target.virtual, () => digestFile(target.real, session.hashAlgorithm));
+      // Read through the descriptor that was checked: no second resolution of the path.
+      const { target, st, fd } = await openRegularFile(session, arg, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const digest = await onDisk(target.virtual, () => digestFile(fd, session.hashAlgorithm));
       session.reply(Reply.FileStatus, `${session.hashAlgorithm} 0-${st.size} ${digest} ${target.virtual}`);
     },
   },

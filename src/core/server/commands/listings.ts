@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
 import { stripListOptions, visitPath } from '../directory';
 import { sendText } from '../file-transfer';
@@ -6,7 +5,7 @@ import { formatListLine, formatMlstEntry, mlstFormatter } from '../listing';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
-import { onDisk } from './files';
+import { usingHeld } from './files';
 import { serverStatus } from './info';
 
 type Format = 'LIST' | 'NLST' | 'MLSD';
@@ -32,14 +31,14 @@ class ListingText {
 }
 
 async function listing(session: Session, arg: string, format: Format) {
-  const target = await session.fs!.existing(session.cwd, format === 'MLSD' ? arg : stripListOptions(arg));
   const now = Date.now();
   const formatMlst = mlstFormatter(session.user!.perms, session.mlstFacts);
   const out = new ListingText();
-  const isDirectory = await onDisk(target.virtual, () =>
-    visitPath(session.fs!, target, (e) => out.add(format === 'LIST' ? formatListLine(e.name, e.stats, now) : format === 'NLST' ? e.name : formatMlst(e.name, e.stats))),
-  );
-  if (format === 'MLSD' && !isDirectory) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a directory (use MLST).`);
+  const { target, isDirectory } = await usingHeld(session.fs!.hold(session.cwd, format === 'MLSD' ? arg : stripListOptions(arg)), async (dir) => ({
+    target: dir.virtual,
+    isDirectory: await visitPath(session.fs!, dir, (e) => out.add(format === 'LIST' ? formatListLine(e.name, e.stats, now) : format === 'NLST' ? e.name : formatMlst(e.name, e.stats))),
+  }));
+  if (format === 'MLSD' && !isDirectory) throw new FtpReplyError(Reply.FileUnavailable, `${target}: Not a directory (use MLST).`);
   return { target, text: out.text() };
 }
 
@@ -55,9 +54,9 @@ function listingCommand(format: Format): CommandSpec {
       const { target, text } = await listing(session, arg, format);
       await runTransfer(session, {
         command: format,
-        path: target.virtual,
+        path: target,
         direction: 'listing',
-        openingText: `Here comes the directory listing of ${target.virtual}.`,
+        openingText: `Here comes the directory listing of ${target}.`,
         run: (socket, ctl) => sendText(text, socket, ctl),
       });
     },
@@ -75,8 +74,7 @@ export const listingCommands: CommandSpec[] = [
     perm: 'l',
     help: 'MLST [path]',
     handler: async (session, arg) => {
-      const target = await session.fs!.existing(session.cwd, arg || '.');
-      const stats = await onDisk(target.virtual, () => fsp.stat(target.real));
+      const { target, st: stats } = await session.fs!.existingWithStats(session.cwd, arg || '.');
       session.reply(Reply.FileActionOk, [`Listing ${target.virtual}`, ' ' + formatMlstEntry(target.virtual, stats, session.user!.perms, session.mlstFacts), 'End']);
     },
   },
@@ -91,7 +89,7 @@ export const listingCommands: CommandSpec[] = [
       if (!session.user.perms.includes('l')) throw new FtpReplyError(Reply.FileUnavailable, 'Permission denied.');
       const { target, text } = await listing(session, arg, 'LIST');
       const lines = text.split('\r\n').filter(Boolean).map((l) => ' ' + l);
-      session.reply(Reply.FileStatus, [`Status of ${target.virtual}:`, ...lines, 'End of status']);
+      session.reply(Reply.FileStatus, [`Status of ${target}:`, ...lines, 'End of status']);
     },
   },
 ];

@@ -1,7 +1,5 @@
-import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
 import { FtpReplyError, Reply } from '../replies';
-import { fsErrorToReply } from '../rooted-fs';
 import type { Session } from '../session';
 
 /** Quotes a path for a 257 reply: embedded double quotes are doubled (RFC 959 appendix II). */
@@ -10,10 +8,7 @@ export function quotePath(virtual: string): string {
 }
 
 async function changeDirectory(session: Session, arg: string): Promise<void> {
-  const target = await session.fs!.existing(session.cwd, arg);
-  const st = await fsp.stat(target.real).catch((err) => {
-    throw fsErrorToReply(err, target.virtual);
-  });
+  const { target, st } = await session.fs!.existingWithStats(session.cwd, arg);
   if (!st.isDirectory()) throw new FtpReplyError(Reply.FileUnavailable, `${target.virtual}: Not a directory.`);
   session.cwd = target.virtual;
   session.reply(Reply.FileActionOk, `Directory changed to ${target.virtual}.`);

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
-import { onDisk } from './files';
+import { usingHeld } from './files';
 
 const OCTAL_MODE = /^[0-7]{3,4}$/;
 
@@ -13,8 +13,10 @@ async function chmod(session: Session, rest: string): Promise<void> {
   const mode = parseInt(match[1], 8);
   // setuid/setgid/sticky on an uploaded file is never what an FTP user should be able to do.
   if (mode > 0o777) throw new FtpReplyError(Reply.FileUnavailable, 'Setting setuid, setgid or sticky bits is not allowed.');
-  const target = await session.fs!.existing(session.cwd, match[2]);
-  await onDisk(target.virtual, () => fsp.chmod(target.real, mode));
+  const target = await usingHeld(session.fs!.hold(session.cwd, match[2]), async (file) => {
+    await fsp.chmod(file.at, mode);
+    return file;
+  });
   session.reply(Reply.Ok, `SITE CHMOD command ok: ${target.virtual} is now ${match[1].padStart(4, '0')}.`);
 }
 
