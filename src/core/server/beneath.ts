@@ -18,7 +18,7 @@ export function heldName(fd: number, name?: string): string {
 }
 
 /** openat2(dirFd, file, RESOLVE_BENEATH): on the event loop when cached, else in the thread pool. Errors carry the errno `code`. */
-export function openBeneath(dirFd: number, file: string, flags: number, mode = 0): Promise<number> {
+export function openBeneath(dirFd: number, file: string | Buffer, flags: number, mode = 0): Promise<number> {
   const cached = flags & fs.constants.O_CREAT ? -1 : nativeBeneath!.openBeneathCached(dirFd, file, flags);
   if (cached >= 0) return Promise.resolve(cached);
   return new Promise((resolve, reject) =>

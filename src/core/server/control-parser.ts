@@ -1,3 +1,5 @@
+import { decodeName } from './name-bytes';
+
 /**
  * Splits the control stream into command lines across TCP chunks. Telnet IAC sequences are
  * removed (RFC 959 §4.1.3: clients send IAC IP IAC DM before ABOR; IAC IAC is a literal
@@ -29,7 +31,7 @@ export class ControlParser {
     this.offset = 0;
   }
 
-  /** The next complete line (without CR/LF, IAC removed), or undefined until more bytes come. */
+  /** The next complete line (without CR/LF, IAC removed; bytes that are not UTF-8 kept, see name-bytes.ts), or undefined until more bytes come. */
   next(): ParsedLine | undefined {
     for (;;) {
       const start = this.offset;
@@ -58,7 +60,7 @@ export class ControlParser {
 function decodeLine(bytes: Buffer): string {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === 0x0d) end--;
-  if (bytes.indexOf(IAC) < 0) return bytes.toString('utf8', 0, end);
+  if (bytes.indexOf(IAC) < 0) return decodeName(bytes.subarray(0, end));
   const clean: number[] = [];
   for (let i = 0; i < end; i++) {
     const b = bytes[i];
@@ -80,5 +82,5 @@ function decodeLine(bytes: Buffer): string {
     }
     // else: a lone IAC (its DM went out of band as TCP urgent data and was dropped): skip just it.
   }
-  return Buffer.from(clean).toString('utf8');
+  return decodeName(Buffer.from(clean));
 }

@@ -1,6 +1,7 @@
 import * as fsSync from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import * as path from 'node:path';
+import { decodeName, encodeName } from './name-bytes';
 import type { HeldPath, RootedFs } from './rooted-fs';
 
 export interface DirectoryEntry {
@@ -17,7 +18,7 @@ const SYNC_BATCH = 64;
  */
 const CACHED_STAT_MS = 0.2;
 
-function lstatNow(full: string): Stats | undefined {
+function lstatNow(full: string | Buffer): Stats | undefined {
   try {
     return fsSync.lstatSync(full);
   } catch {
@@ -25,15 +26,22 @@ function lstatNow(full: string): Stats | undefined {
   }
 }
 
+/** The fs name of entry `name` (whose bytes on disk are `bytes`) in the directory named `dir`. */
+function childPath(dir: string | Buffer, name: string, bytes: Buffer): string | Buffer {
+  // A name decoded from valid UTF-8 encodes back to as many bytes; an escaped byte would take three.
+  if (typeof dir === 'string' && Buffer.byteLength(name) === bytes.length) return `${dir}/${name}`;
+  return Buffer.concat([typeof dir === 'string' ? encodeName(dir) : dir, Buffer.of(0x2f), bytes]);
+}
+
 /**
  * An entry as listings show it: a symlink as its target when that stays inside the root, else
  * nothing. Only a symlink needs more file system calls (and a promise).
  */
-function entry(fs: RootedFs, name: string, full: string, st: Stats | undefined): DirectoryEntry | undefined | Promise<DirectoryEntry | undefined> {
+function entry(fs: RootedFs, name: string, full: string | Buffer, st: Stats | undefined): DirectoryEntry | undefined | Promise<DirectoryEntry | undefined> {
   return st?.isSymbolicLink() ? followLink(fs, name, full) : st && { name, stats: st };
 }
 
-async function followLink(fs: RootedFs, name: string, full: string): Promise<DirectoryEntry | undefined> {
+async function followLink(fs: RootedFs, name: string, full: string | Buffer): Promise<DirectoryEntry | undefined> {
   const followed = await fs.statFollowing(full);
   return followed && { name, stats: followed };
 }
@@ -51,15 +59,17 @@ async function followLink(fs: RootedFs, name: string, full: string): Promise<Dir
  * the thread pool, so a cold or remote disk never blocks the other sessions for long.
  */
 export async function visitDirectory(fs: RootedFs, dir: HeldPath, visit: (entry: DirectoryEntry) => void, cachedStatMs = CACHED_STAT_MS): Promise<void> {
+  // As bytes: a name that is not valid UTF-8 keeps its bytes (name-bytes.ts), so two such names stay two.
+  const raw = await fsp.readdir(dir.at, { encoding: 'buffer' });
   // sort() compares UTF-16 code units, the order listings have always had.
-  const names = (await fsp.readdir(dir.at)).sort();
+  const names = raw.map((bytes) => ({ name: decodeName(bytes), bytes })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let i = 0;
   while (i < names.length) {
     const started = performance.now();
     const batch = names.slice(i, i + SYNC_BATCH);
     i += batch.length;
-    for (const name of batch) {
-      const full = path.join(dir.at, name);
+    for (const { name, bytes } of batch) {
+      const full = childPath(dir.at, name, bytes);
       let found = entry(fs, name, full, lstatNow(full));
       if (found instanceof Promise) found = await found;
       if (found) visit(found);
@@ -69,8 +79,8 @@ export async function visitDirectory(fs: RootedFs, dir: HeldPath, visit: (entry:
   }
   for (; i < names.length; i += STAT_BATCH) {
     const batch = await Promise.all(
-      names.slice(i, i + STAT_BATCH).map(async (name) => {
-        const full = path.join(dir.at, name);
+      names.slice(i, i + STAT_BATCH).map(async ({ name, bytes }) => {
+        const full = childPath(dir.at, name, bytes);
         return entry(fs, name, full, await fsp.lstat(full).catch(() => undefined));
       }),
     );

@@ -17,9 +17,9 @@ import { nativeIo } from '../native/native-io';
  * every call goes to the pool.
  */
 
-/** open(2), as fs.open. */
-export function openFile(file: string, flags: number): Promise<number> {
-  const fd = nativeIo?.openCached(file, flags) ?? -1;
+/** open(2), as fs.open; a Buffer is a name that is not valid UTF-8 (the addon takes only text: the pool opens it). */
+export function openFile(file: string | Buffer, flags: number): Promise<number> {
+  const fd = typeof file === 'string' ? (nativeIo?.openCached(file, flags) ?? -1) : -1;
   if (fd >= 0) return Promise.resolve(fd);
   return new Promise((resolve, reject) => fs.open(file, flags, (err, opened) => (err ? reject(err) : resolve(opened))));
 }
@@ -29,8 +29,8 @@ export function openFile(file: string, flags: number): Promise<number> {
  * can answer from memory: the descriptor, or -1 (a symlink on the way, not cached, any error,
  * no addon) for the caller to take the general way.
  */
-export function openWithoutSymlinks(file: string, flags: number): number {
-  return nativeIo?.openCached(file, flags, true) ?? -1;
+export function openWithoutSymlinks(file: string | Buffer, flags: number): number {
+  return typeof file === 'string' ? (nativeIo?.openCached(file, flags, true) ?? -1) : -1;
 }
 
 /** pread(2) into `buffer`, as fs.read. */

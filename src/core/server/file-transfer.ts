@@ -198,11 +198,10 @@ export function sendNow(fd: number, start: number, socketFd: number, ctl: Transf
   }
 }
 
-/** Sends an in-memory listing over `socket`, then half-closes it. */
-export async function sendText(text: string, socket: DataSocket, ctl: TransferControl): Promise<number> {
+/** Sends an in-memory listing's bytes over `socket`, then half-closes it. */
+export async function sendText(buffer: Buffer, socket: DataSocket, ctl: TransferControl): Promise<number> {
   const watch = new SocketWatch(socket, ctl);
   try {
-    const buffer = Buffer.from(text, 'utf8');
     await watch.guard(new Promise<void>((resolve) => socket.end(buffer, resolve)));
     ctl.onProgress(buffer.length);
     return buffer.length;

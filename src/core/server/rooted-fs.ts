@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { confinementUnavailable, heldName, O_PATH, openBeneath } from './beneath';
 import { openFile, openWithoutSymlinks } from './fast-fs';
 import { fsErrorToReply, outsideRoot } from './fs-errors';
+import { decodeName, fsPath } from './name-bytes';
 import { FtpReplyError, Reply } from './replies';
 
 /**
@@ -13,7 +14,7 @@ import { FtpReplyError, Reply } from './replies';
  */
 function openedPath(fd: number): string | undefined {
   try {
-    return fs.readlinkSync(`/proc/self/fd/${fd}`);
+    return decodeName(fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' }));
   } catch {
     return undefined;
   }
@@ -26,13 +27,18 @@ function openedPath(fd: number): string | undefined {
  * missing or dangling path, ELOOP, EACCES).
  */
 export async function resolveReal(real: string): Promise<string> {
-  if (O_PATH === undefined) return fsp.realpath(real);
-  const fd = await openFile(real, O_PATH);
+  if (O_PATH === undefined) return realpathName(real);
+  const fd = await openFile(fsPath(real), O_PATH);
   try {
-    return openedPath(fd) ?? (await fsp.realpath(real));
+    return openedPath(fd) ?? (await realpathName(real));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** realpath(3) of a name that may hold bytes that are not UTF-8 (name-bytes.ts), kept as they are. */
+async function realpathName(file: string | Buffer): Promise<string> {
+  return decodeName(await fsp.realpath(typeof file === 'string' ? fsPath(file) : file, { encoding: 'buffer' }));
 }
 
 /** A path as the client sees it (always absolute, `/`-separated) and where it lives on disk. */
@@ -46,9 +52,10 @@ export interface HeldPath extends ResolvedPath {
   /**
    * The name to give fs calls: /proc/self/fd/<fd> for the file itself, /proc/self/fd/<dir>/<name>
    * for an entry of a held directory, so no rename after the check can redirect the call. The
-   * lexical path where the kernel cannot confine (see RootedFs.confined).
+   * lexical path where the kernel cannot confine (see RootedFs.confined). A Buffer when the
+   * name holds bytes that are not UTF-8 (name-bytes.ts).
    */
-  readonly at: string;
+  readonly at: string | Buffer;
   /** Closes what is held; safe to call more than once. */
   release(): void;
 }
@@ -60,7 +67,7 @@ function held(virtual: string, real: string, fd: number | undefined, name?: stri
   return {
     virtual,
     real,
-    at: fd === undefined ? real : heldName(fd, name),
+    at: fsPath(fd === undefined ? real : heldName(fd, name)),
     release: () => {
       if (open) fs.closeSync(fd!);
       open = false;
@@ -90,10 +97,10 @@ export class RootedFs {
   static async open(root: string, confine = true): Promise<RootedFs> {
     if (confine && O_PATH !== undefined && (await confinementUnavailable()) === undefined) {
       const fd = await openFile(root, O_PATH | O_DIRECTORY);
-      return new RootedFs(openedPath(fd) ?? (await fsp.realpath(root)), fd);
+      return new RootedFs(openedPath(fd) ?? (await realpathName(root)), fd);
     }
-    const real = await fsp.realpath(root);
-    if (!(await fsp.stat(real)).isDirectory()) throw new Error(`${root} is not a directory`);
+    const real = await realpathName(root);
+    if (!(await fsp.stat(fsPath(real))).isDirectory()) throw new Error(`${root} is not a directory`);
     return new RootedFs(real, undefined);
   }
 
@@ -145,7 +152,7 @@ export class RootedFs {
     if (O_PATH === undefined) {
       const virtual = this.virtualPath(cwd, arg);
       const target = { virtual, real: await this.checkedReal(virtual) };
-      return { target, st: await fsp.stat(target.real).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
+      return { target, st: await fsp.stat(fsPath(target.real)).catch((err) => Promise.reject(fsErrorToReply(err, virtual))) };
     }
     const { fd, ...target } = await this.open(cwd, arg, O_PATH);
     try {
@@ -191,9 +198,9 @@ export class RootedFs {
    * The stats of what a symlink (named by a held path) leads to, or undefined when that is
    * missing or outside the root. The check and the stats come from one descriptor.
    */
-  async statFollowing(link: string): Promise<fs.Stats | undefined> {
+  async statFollowing(link: string | Buffer): Promise<fs.Stats | undefined> {
     if (O_PATH === undefined) {
-      const target = await fsp.realpath(link).catch(() => undefined);
+      const target = await realpathName(link).catch(() => undefined);
       return target && this.contains(target) ? fsp.stat(link).catch(() => undefined) : undefined;
     }
     const fd = await openFile(link, O_PATH).catch(() => undefined);
@@ -210,7 +217,7 @@ export class RootedFs {
   private async openConfined(virtual: string, flags: number, mode = 0): Promise<number> {
     if (this.closed) throw new FtpReplyError(Reply.LocalError, `${virtual}: Session closed.`);
     try {
-      return await openBeneath(this.rootFd!, virtual === '/' ? '.' : virtual.slice(1), flags, mode);
+      return await openBeneath(this.rootFd!, fsPath(virtual === '/' ? '.' : virtual.slice(1)), flags, mode);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw fsErrorToReply(err, virtual);
     }
@@ -219,7 +226,7 @@ export class RootedFs {
     const target = await this.whereItLeads(virtual, (flags & fs.constants.O_CREAT) !== 0);
     if (target === undefined || !this.contains(target)) throw outsideRoot(virtual);
     try {
-      return await openBeneath(this.rootFd!, path.relative(this.root, target) || '.', flags, mode);
+      return await openBeneath(this.rootFd!, fsPath(path.relative(this.root, target) || '.'), flags, mode);
     } catch (err) {
       throw (err as NodeJS.ErrnoException).code === 'EXDEV' ? outsideRoot(virtual) : fsErrorToReply(err, virtual);
     }
@@ -242,14 +249,14 @@ export class RootedFs {
       await this.checkedReal(virtual);
     } else {
       // With no symlink anywhere on the path, the lexical path, which cannot leave the root, is the real one.
-      const direct = openWithoutSymlinks(real, flags);
+      const direct = openWithoutSymlinks(fsPath(real), flags);
       if (direct >= 0) return direct;
     }
-    const fd = await new Promise<number>((resolve, reject) => fs.open(real, flags, mode, (err, opened) => (err ? reject(err) : resolve(opened)))).catch(
+    const fd = await new Promise<number>((resolve, reject) => fs.open(fsPath(real), flags, mode, (err, opened) => (err ? reject(err) : resolve(opened)))).catch(
       (err) => Promise.reject(fsErrorToReply(err, virtual)),
     );
     if (O_PATH === undefined) return fd;
-    const target = openedPath(fd) ?? (await fsp.realpath(real).catch(() => undefined));
+    const target = openedPath(fd) ?? (await realpathName(real).catch(() => undefined));
     if (target !== undefined && this.contains(target)) return fd;
     fs.closeSync(fd);
     throw outsideRoot(virtual);
@@ -271,7 +278,7 @@ export class RootedFs {
   private async checkedEntry(virtual: string): Promise<string> {
     const folder = await this.checkedReal(path.posix.dirname(virtual));
     const real = path.join(folder, path.posix.basename(virtual));
-    const link = await fsp.lstat(real).catch(() => undefined);
+    const link = await fsp.lstat(fsPath(real)).catch(() => undefined);
     if (link?.isSymbolicLink()) {
       const target = await resolveReal(real).catch(() => undefined);
       if (target === undefined || !this.contains(target)) throw outsideRoot(virtual);

@@ -7,6 +7,7 @@ import type { HashAlgorithm } from './commands/hash';
 import { ControlParser, ParsedLine } from './control-parser';
 import { ActiveTarget, PassiveListener, plainAddress } from './data-channel';
 import { MLST_FACTS, MlstFact } from './listing';
+import { encodeName } from './name-bytes';
 import { plainSocketDescriptor } from './native-transfer';
 import type { HeldPath, RootedFs } from './rooted-fs';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
@@ -255,12 +256,13 @@ export class Session {
    * error, goes through the socket, which reports failures the usual way.
    */
   private write(out: string): void {
+    // Names that are not valid UTF-8 go out as the bytes they are on disk (see name-bytes.ts).
+    const bytes = encodeName(out);
     const fd = this.socket.writableLength === 0 ? plainSocketDescriptor(this.socket) : undefined;
     if (fd === undefined) {
-      this.socket.write(out);
+      this.socket.write(bytes);
       return;
     }
-    const bytes = Buffer.from(out);
     let written = -1;
     try {
       written = nativeIo!.writeNow(fd, bytes, bytes.length);

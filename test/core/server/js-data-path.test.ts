@@ -27,6 +27,8 @@ describe('the JavaScript data path (FERRY_NATIVE_IO=0)', function () {
     ['core/client/transfers', 20],
     ['core/server/rename-race', 4],
     ['core/server/concurrent-writes', 4],
+    ['core/server/name-bytes', 2],
+    ['core/server/hostile-client', 4],
   ];
   for (const [suite, least] of suites) {
     it(`passes ${suite} without the native addon`, async () => {

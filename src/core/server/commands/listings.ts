@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command-table';
 import { stripListOptions, visitPath } from '../directory';
 import { sendText } from '../file-transfer';
 import { formatListLine, formatMlstEntry, mlstFormatter } from '../listing';
+import { encodeName } from '../name-bytes';
 import { FtpReplyError, Reply } from '../replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
@@ -57,7 +58,8 @@ function listingCommand(format: Format): CommandSpec {
         path: target,
         direction: 'listing',
         openingText: `Here comes the directory listing of ${target}.`,
-        run: (socket, ctl) => sendText(text, socket, ctl),
+        // Names that are not valid UTF-8 go out as their bytes on disk (name-bytes.ts).
+        run: (socket, ctl) => sendText(encodeName(text), socket, ctl),
       });
     },
   };
