@@ -12,7 +12,7 @@ napi_value throw_errno(napi_env env, const char *what, int error);
 int fd_arg(napi_env env, napi_value value, int32_t *fd);
 napi_value int64_value(napi_env env, int64_t value);
 
-/* Adds listen, watchAccept, unwatchAccept and writeNow (ferry_listen.c) to `exports`. */
+/* Adds listen, watchAccept, unwatchAccept, writeNow and oobInline (ferry_listen.c) to `exports`. */
 void register_listen(napi_env env, napi_value exports);
 /* Adds openBeneathCached and openBeneath (ferry_beneath.c) to `exports`. */
 void register_beneath(napi_env env, napi_value exports);

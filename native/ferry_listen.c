@@ -16,6 +16,7 @@
  *                                                  onConnection(-1, errnoName) when accepting fails for good
  *   unwatchAccept(watcher)                         stops watching and closes the listening socket
  *   writeNow(fd, buffer, length) -> bytes written, or -1 when the socket buffer is full (throws on EPIPE, ...)
+ *   oobInline(fd) -> true when urgent data now arrives in the normal stream (SO_OOBINLINE)
  */
 #define _GNU_SOURCE
 #include "ferry_io.h"
@@ -223,12 +224,33 @@ static napi_value write_now(napi_env env, napi_callback_info info) {
   return int64_value(env, n < 0 ? -1 : n);
 }
 
+/*
+ * Clients send ABOR (and STAT) as TCP urgent data (RFC 959 §4.1.3; Python's ftplib sends the whole
+ * "ABOR\r\n" with MSG_OOB). Without SO_OOBINLINE the kernel keeps the urgent byte, the LF, out of
+ * the stream and a line reader never sees the end of the command.
+ */
+static napi_value oob_inline(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || !fd_arg(env, argv[0], &fd)) {
+    napi_throw_type_error(env, NULL, "expected a socket descriptor");
+    return NULL;
+  }
+  int on = 1;
+  napi_value result;
+  napi_get_boolean(env, setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof on) == 0, &result);
+  return result;
+}
+
 void register_listen(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"listen", NULL, listen_socket, NULL, NULL, NULL, napi_default, NULL},
       {"watchAccept", NULL, watch_accept, NULL, NULL, NULL, napi_default, NULL},
       {"unwatchAccept", NULL, unwatch_accept, NULL, NULL, NULL, napi_default, NULL},
       {"writeNow", NULL, write_now, NULL, NULL, NULL, napi_default, NULL},
+      {"oobInline", NULL, oob_inline, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
 }

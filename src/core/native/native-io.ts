@@ -51,6 +51,8 @@ export interface NativeIo {
   unwatchAccept(watcher: NativeAcceptWatcher): void;
   /** A non-blocking send(2): bytes written, -1 when the socket buffer is full; throws with the errno as `code` (EPIPE). */
   writeNow(fd: number, buffer: Buffer, length: number): number;
+  /** Sets SO_OOBINLINE: TCP urgent data (ABOR sent with MSG_OOB) stays in the stream; false when the kernel refuses. */
+  oobInline(fd: number): boolean;
 }
 
 /**

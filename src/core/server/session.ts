@@ -125,6 +125,9 @@ export class Session {
 
   private attach(socket: net.Socket | tls.TLSSocket): void {
     socket.setNoDelay(true);
+    // ABOR and STAT may come as TCP urgent data; see the addon's oobInline and ControlParser.
+    const fd = plainSocketDescriptor(socket);
+    if (fd !== undefined) nativeIo!.oobInline(fd);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());

@@ -29,6 +29,7 @@ describe('the JavaScript data path (FERRY_NATIVE_IO=0)', function () {
     ['core/server/concurrent-writes', 4],
     ['core/server/name-bytes', 2],
     ['core/server/hostile-client', 4],
+    ['core/server/urgent-abort', 6],
   ];
   for (const [suite, least] of suites) {
     it(`passes ${suite} without the native addon`, async () => {
