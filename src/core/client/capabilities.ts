@@ -20,6 +20,12 @@ export interface Capabilities {
   legacyHashes: string[];
   /** SITE CHMOD works: unknown until tried, then remembered. */
   siteChmod?: boolean;
+  /** How this server sets modification times, once known (modified-time.ts); null when it has no way. */
+  timeSetter?: 'MFMT' | 'MDTM' | 'SITE UTIME' | null;
+  /** How far this server's LIST dates run ahead of its MDTM, once detected (listing.ts). */
+  listAheadOfMdtmMs?: number;
+  /** How far this server's MDTM runs ahead of UTC, once learned from an upload (modified-time.ts). */
+  mdtmOffsetMs?: number;
   /** The listing command that worked, once known. */
   listCommand?: 'MLSD' | 'LIST -a' | 'LIST';
 }

@@ -9,6 +9,7 @@ import { TransferControl } from '../server/transfer-control';
 import type { FtpConnection } from './connection';
 import { VerificationError } from './errors';
 import { statPath } from './listing';
+import { learnMdtmZone, remoteModifiedTime, setModifiedTime } from './modified-time';
 import { ProgressListener, ProgressMeter } from './progress';
 import { DEFAULTS } from './settings';
 import { runDataCommand } from './transfer';
@@ -21,6 +22,14 @@ export interface TransferOptions {
   signal?: AbortSignal;
   /** Compare a hash after the transfer when the server offers one (sizes are always compared). */
   verifyHash?: boolean;
+  /**
+   * Give the copy the original's modification time (default true): an upload sets the remote
+   * time (MFMT, MDTM or SITE UTIME, see modified-time.ts), a download the local file's.
+   * A server that cannot is logged, not an error: the bytes are right.
+   */
+  preserveTime?: boolean;
+  /** The remote file's modification time when a listing already told it (saves an MDTM). */
+  remoteModifiedAt?: Date;
 }
 
 export interface TransferResult {
@@ -117,6 +126,7 @@ export async function downloadFile(conn: FtpConnection, remotePath: string, loca
   const context = { operation: 'download', host: conn.label, path: remotePath };
   if (remoteSize !== undefined && size !== remoteSize) throw new VerificationError(`received ${size} bytes, the server reported ${remoteSize}`, context);
   const hash = options.verifyHash ? await checkHash(conn, remotePath, localPath, 'download') : undefined;
+  if (options.preserveTime ?? true) await keepRemoteTime(conn, remotePath, localPath, options.remoteModifiedAt);
   return { bytes: written, offset, size, hash };
 }
 
@@ -131,9 +141,10 @@ export async function uploadFile(conn: FtpConnection, localPath: string, remoteP
   let sent = 0;
   let sending: Promise<number> | undefined;
   let size: number;
+  let localTime: Date;
   let previousMode: number | undefined;
   try {
-    size = (await handle.stat()).size;
+    ({ size, mtime: localTime } = await handle.stat());
     const existing = await statPath(conn, remotePath);
     previousMode = existing?.type === 'file' ? existing.mode : undefined;
     if (options.resume && existing?.type === 'file' && existing.size <= size) offset = existing.size;
@@ -154,10 +165,28 @@ export async function uploadFile(conn: FtpConnection, localPath: string, remoteP
     await sending?.catch(() => undefined);
     await handle.close();
   }
+  const writtenAt = Date.now();
   await checkSize(conn, remotePath, size, 'upload');
   if (previousMode !== undefined) await restoreMode(conn, remotePath, previousMode);
+  await learnMdtmZone(conn, remotePath, writtenAt);
+  if (options.preserveTime ?? true) await keepLocalTime(conn, remotePath, localTime);
   const hash = options.verifyHash ? await checkHash(conn, remotePath, localPath, 'upload') : undefined;
   return { bytes: sent, offset, size, hash };
+}
+
+/** Gives an uploaded file the local file's modification time; a server that cannot is logged once per connection (then skipped). */
+async function keepLocalTime(conn: FtpConnection, remotePath: string, time: Date): Promise<void> {
+  if (conn.capabilities.timeSetter === null) return;
+  await setModifiedTime(conn, remotePath, time).catch((err) => {
+    if (!(err instanceof FTPError)) throw err;
+    conn.log(`could not keep the modification time of ${remotePath}: ${err.message}`);
+  });
+}
+
+/** Gives a downloaded file the remote file's modification time, when the server tells it. */
+async function keepRemoteTime(conn: FtpConnection, remotePath: string, localPath: string, known?: Date): Promise<void> {
+  const time = await remoteModifiedTime(conn, remotePath, known);
+  if (time) await fsp.utimes(localPath, new Date(), time);
 }
 
 async function restoreMode(conn: FtpConnection, remotePath: string, mode: number): Promise<void> {

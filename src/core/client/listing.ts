@@ -1,8 +1,9 @@
-import { FTPError, parseList } from 'basic-ftp';
+import { FileInfo, FTPError, parseList } from 'basic-ftp';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { FtpConnection } from './connection';
-import { RemoteEntry, toRemoteEntry } from './remote-entry';
+import { formatZone, mdtmOffset, readMdtm, zoneOffset } from './modified-time';
+import { parseListDate, RemoteEntry, toRemoteEntry } from './remote-entry';
 import { runDataCommand } from './transfer';
 
 type ListCommand = 'MLSD' | 'LIST -a' | 'LIST';
@@ -59,15 +60,46 @@ export async function listDirectory(conn: FtpConnection, dir: string): Promise<R
       const text = await fetchListing(conn, command, dir);
       if (caps.listCommand !== command) conn.log(`listing with ${command}`);
       caps.listCommand = command;
-      return parseList(text)
-        .filter((info) => info.name !== '.' && info.name !== '..')
-        .map((info) => toRemoteEntry(info, dir));
+      const infos = parseList(text).filter((info) => info.name !== '.' && info.name !== '..');
+      const offset = command === 'MLSD' ? 0 : await listTimeOffset(conn, dir, infos);
+      return infos.map((info) => toRemoteEntry(info, dir, offset));
     } catch (err) {
       // Try the next command only when the server rejects this one's syntax, not for a missing directory.
       const rejected = err instanceof FTPError && [500, 501, 502, 504].includes(err.code);
       if (!rejected || i + 1 >= candidates.length) throw err;
     }
   }
+}
+
+/**
+ * How far the server's LIST dates run ahead of UTC: the site's setting, else detected once per
+ * connection as WinSCP does. LIST shows the server's local time (proftpd TimesGMT off, pure-ftpd,
+ * vsftpd use_localtime=YES, most Windows servers) while MDTM is UTC (RFC 3659 §3), so one file with
+ * a minute-precise LIST date and its MDTM give the zone offset. Where MDTM is local time too
+ * (vsftpd), the MDTM zone learned from an upload is added (modified-time.ts). Without such a file
+ * (or MDTM) the dates stay as listed, and the next listing tries again.
+ */
+async function listTimeOffset(conn: FtpConnection, dir: string, infos: FileInfo[]): Promise<number> {
+  const caps = conn.capabilities;
+  if (conn.settings.listTimeOffsetMinutes !== undefined) return conn.settings.listTimeOffsetMinutes * 60_000;
+  if (caps.listAheadOfMdtmMs === undefined && caps.mdtm) await compareListWithMdtm(conn, dir, infos);
+  return (caps.listAheadOfMdtmMs ?? 0) + mdtmOffset(conn);
+}
+
+async function compareListWithMdtm(conn: FtpConnection, dir: string, infos: FileInfo[]): Promise<void> {
+  const sample = infos.find((info) => info.isFile && !info.modifiedAt && /\d:\d\d/.test(info.rawModifiedAt));
+  const listed = sample && parseListDate(sample.rawModifiedAt);
+  if (!sample || !listed) return;
+  const samplePath = toRemoteEntry(sample, dir).path;
+  const exact = await conn.client.lastMod(samplePath).catch((err) => {
+    if (err instanceof FTPError) return undefined;
+    throw err;
+  });
+  // LIST drops the seconds: the listed minute is at most 59 s before the exact time.
+  const ahead = exact && zoneOffset(listed.getTime() - exact.getTime(), 60_000);
+  if (ahead === undefined) return;
+  conn.capabilities.listAheadOfMdtmMs = ahead;
+  if (ahead !== 0) conn.log(`LIST dates are the server's local time, ${formatZone(ahead)} (LIST and MDTM of ${samplePath})`);
 }
 
 /** Parses an MLST reply (RFC 3659 §7.2): the facts line is the one that starts with a space. */
@@ -102,7 +134,7 @@ export async function statPath(conn: FtpConnection, target: string): Promise<Rem
   if (conn.capabilities.size) {
     try {
       const size = await conn.client.size(target);
-      const modifiedAt = conn.capabilities.mdtm ? await conn.client.lastMod(target).catch(() => undefined) : undefined;
+      const modifiedAt = conn.capabilities.mdtm ? await readMdtm(conn, target) : undefined;
       // Modes are only in listings; fetch the parent's only when nothing else is known.
       return { name, path: target, type: 'file', size, modifiedAt };
     } catch (err) {

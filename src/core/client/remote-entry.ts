@@ -22,14 +22,19 @@ const TYPES: Record<number, RemoteEntry['type']> = {
   [FileType.Unknown]: 'unknown',
 };
 
-export function toRemoteEntry(info: FileInfo, parent: string): RemoteEntry {
+/**
+ * `listOffsetMs`: how far the server's LIST dates run ahead of UTC (see SiteSettings.listTimeOffsetMinutes);
+ * MLSD dates (info.modifiedAt) are UTC already.
+ */
+export function toRemoteEntry(info: FileInfo, parent: string, listOffsetMs = 0): RemoteEntry {
   const p = info.permissions;
+  const listDate = info.modifiedAt ? undefined : parseListDate(info.rawModifiedAt);
   return {
     name: info.name,
     path: parent === '' ? info.name : path.posix.join(parent, info.name),
     type: TYPES[info.type] ?? 'unknown',
     size: info.size,
-    modifiedAt: info.modifiedAt ?? parseListDate(info.rawModifiedAt),
+    modifiedAt: info.modifiedAt ?? (listDate && new Date(listDate.getTime() - listOffsetMs)),
     mode: p ? (p.user << 6) | (p.group << 3) | p.world : undefined,
     target: info.link || undefined,
   };
@@ -44,7 +49,8 @@ function utc(year: number, month: number, day: number, hour = 0, minute = 0): Da
 
 /**
  * The date of a LIST line, which basic-ftp leaves as text (it dates only MLSD entries). LIST does
- * not say the server's time zone, so it is read as UTC: "Nov 22 00:45" (recent files: the year
+ * not say the server's time zone, so it is read as UTC (toRemoteEntry shifts it by the site's
+ * offset): "Nov 22 00:45" (recent files: the year
  * that puts it at most a day after `now`), "Nov 22  2023", "22 Nov 00:45", "2023-11-22 00:45",
  * and DOS "11-22-23  12:45AM".
  */

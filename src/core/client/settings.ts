@@ -29,6 +29,12 @@ export interface SiteSettings {
   keepaliveMs?: number;
   /** Control connections the pool may open (default 2). */
   maxConnections?: number;
+  /**
+   * The server's LIST dates are in its local zone, this many minutes ahead of UTC (480 for
+   * China). Unset: detected on each connection by comparing MDTM, which is UTC, with the LIST
+   * date of the same file (listing.ts). MLSD dates are UTC and never shifted.
+   */
+  listTimeOffsetMinutes?: number;
   /** Remote name encoding (default utf8; latin1 for old servers). */
   encoding?: 'utf8' | 'latin1';
   /** Log lines (PASS masked). */
