@@ -18,7 +18,7 @@
  * The thread-pool call works on a dup() of dirFd, so closing dirFd meanwhile (a session ending)
  * can never make it resolve against a reused descriptor number.
  */
-#define _GNU_SOURCE /* strerrorname_np */
+#define _GNU_SOURCE
 #include "ferry_io.h"
 
 #include <errno.h>
@@ -100,7 +100,7 @@ static void finish_open(napi_env env, napi_status status, void *data) {
   napi_get_undefined(env, &undefined);
   int error = status == napi_ok ? request->error : ECANCELED;
   if (error != 0) {
-    const char *name = strerrorname_np(error);
+    const char *name = errno_name(error);
     napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &argv[0]);
   } else {
     argv[0] = undefined;

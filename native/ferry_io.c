@@ -29,7 +29,7 @@
  *   for a send, "read" or "write" (file) for a receive.
  * Passive listeners and immediate writes are in ferry_listen.c, opens confined to the root in ferry_beneath.c.
  */
-#define _GNU_SOURCE /* strerrorname_np */
+#define _GNU_SOURCE
 #include "ferry_io.h"
 
 #include <errno.h>
@@ -52,6 +52,19 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * glibc 2.34 moved the pthread functions into libc under a new symbol version; a build on a newer
+ * system would then refuse to load on glibc 2.28 (VS Code's remote servers still support it).
+ * Bind the two that changed to their original versions, which every glibc since keeps.
+ */
+#if defined(__GLIBC__) && defined(__x86_64__)
+__asm__(".symver pthread_create,pthread_create@GLIBC_2.2.5");
+__asm__(".symver pthread_attr_setstacksize,pthread_attr_setstacksize@GLIBC_2.2.5");
+#elif defined(__GLIBC__) && defined(__aarch64__)
+__asm__(".symver pthread_create,pthread_create@GLIBC_2.17");
+__asm__(".symver pthread_attr_setstacksize,pthread_attr_setstacksize@GLIBC_2.17");
+#endif
 
 /* Largest sendfile() call: the kernel moves what the socket buffer takes and returns. */
 #define SEND_CHUNK (16 << 20)
@@ -336,7 +349,7 @@ static void call_done(napi_env env, napi_value js_callback, void *context, void 
     napi_create_string_utf8(env, OUTCOME_NAMES[t->outcome], NAPI_AUTO_LENGTH, &argv[0]);
     if (t->outcome == OUTCOME_ERROR) {
       /* The errno name (EPIPE, ENOSPC, ...), as Node's own errors carry it in `code`. */
-      const char *name = strerrorname_np(t->error);
+      const char *name = errno_name(t->error);
       napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &argv[1]);
       const char *call = t->receiving ? (t->file_failed ? "write" : "read") : t->copy_size ? (t->file_failed ? "pread" : "send") : "sendfile";
       napi_create_string_utf8(env, call, NAPI_AUTO_LENGTH, &argv[3]);
@@ -356,10 +369,38 @@ static void finalize_handle(napi_env env, void *data, void *hint) {
   release(data);
 }
 
+#define ERRNO_NAME(e) {e, #e}
+/*
+ * errno names for Node-style `code`s. strerrorname_np would do, but only from glibc 2.32 on; these
+ * are the errors file, socket and openat2 calls can give here.
+ */
+static const struct {
+  int code;
+  const char *name;
+} ERRNO_NAMES[] = {
+    ERRNO_NAME(EPERM),        ERRNO_NAME(ENOENT),       ERRNO_NAME(EINTR),      ERRNO_NAME(EIO),          ERRNO_NAME(ENXIO),
+    ERRNO_NAME(EBADF),        ERRNO_NAME(EAGAIN),       ERRNO_NAME(ENOMEM),     ERRNO_NAME(EACCES),       ERRNO_NAME(EFAULT),
+    ERRNO_NAME(EBUSY),        ERRNO_NAME(EEXIST),       ERRNO_NAME(EXDEV),      ERRNO_NAME(ENODEV),       ERRNO_NAME(ENOTDIR),
+    ERRNO_NAME(EISDIR),       ERRNO_NAME(EINVAL),       ERRNO_NAME(ENFILE),     ERRNO_NAME(EMFILE),       ERRNO_NAME(ETXTBSY),
+    ERRNO_NAME(EFBIG),        ERRNO_NAME(ENOSPC),       ERRNO_NAME(ESPIPE),     ERRNO_NAME(EROFS),        ERRNO_NAME(EMLINK),
+    ERRNO_NAME(EPIPE),        ERRNO_NAME(ERANGE),       ERRNO_NAME(ENAMETOOLONG), ERRNO_NAME(ENOSYS),     ERRNO_NAME(ENOTEMPTY),
+    ERRNO_NAME(ELOOP),        ERRNO_NAME(EOVERFLOW),    ERRNO_NAME(ENOTSOCK),   ERRNO_NAME(EMSGSIZE),     ERRNO_NAME(EPROTO),
+    ERRNO_NAME(EOPNOTSUPP),   ERRNO_NAME(EAFNOSUPPORT), ERRNO_NAME(EADDRINUSE), ERRNO_NAME(EADDRNOTAVAIL), ERRNO_NAME(ENETDOWN),
+    ERRNO_NAME(ENETUNREACH),  ERRNO_NAME(ECONNABORTED), ERRNO_NAME(ECONNRESET), ERRNO_NAME(ENOBUFS),      ERRNO_NAME(EISCONN),
+    ERRNO_NAME(ENOTCONN),     ERRNO_NAME(ESHUTDOWN),    ERRNO_NAME(ETIMEDOUT),  ERRNO_NAME(ECONNREFUSED), ERRNO_NAME(EHOSTUNREACH),
+    ERRNO_NAME(EALREADY),     ERRNO_NAME(EINPROGRESS),  ERRNO_NAME(EDQUOT),     ERRNO_NAME(ECANCELED),
+};
+
+const char *errno_name(int error) {
+  for (size_t i = 0; i < sizeof ERRNO_NAMES / sizeof ERRNO_NAMES[0]; i++)
+    if (ERRNO_NAMES[i].code == error) return ERRNO_NAMES[i].name;
+  return NULL;
+}
+
 napi_value throw_errno(napi_env env, const char *what, int error) {
   char message[160];
   snprintf(message, sizeof message, "%s: %s", what, strerror(error));
-  const char *name = strerrorname_np(error);
+  const char *name = errno_name(error);
   napi_throw_error(env, name ? name : "EIO", message);
   return NULL;
 }

@@ -6,6 +6,8 @@
 #include <node_api.h>
 #include <stdint.h>
 
+/* The errno's name ("ENOSPC"), or NULL for one the addon does not expect. */
+const char *errno_name(int error);
 /* Throws an Error whose code is the errno name (EADDRINUSE, ...); returns NULL for the caller to return. */
 napi_value throw_errno(napi_env env, const char *what, int error);
 /* A descriptor argument: 1 when `value` is a non-negative int32 (stored in *fd), else 0. */

@@ -141,7 +141,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
       if (error == EAGAIN || error == EWOULDBLOCK || error == EINTR || error == ECONNABORTED) break;
       napi_value minus_one, name;
       napi_create_int32(w->env, -1, &minus_one);
-      const char *code = strerrorname_np(error);
+      const char *code = errno_name(error);
       napi_create_string_utf8(w->env, code ? code : "EIO", NAPI_AUTO_LENGTH, &name);
       report(w, minus_one, name);
       break;

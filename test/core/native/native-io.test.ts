@@ -69,6 +69,14 @@ describe('native data path (sendfile / read+pwrite in a thread)', function () {
     assert.ok(nativeIo, `native data path unavailable: ${nativeIoUnavailable}`);
   });
 
+  it('needs no glibc newer than 2.28 (the oldest that VS Code remote servers support), whatever glibc built it', () => {
+    const addon = path.resolve(__dirname, '../../../../build/Release/ferry_io.node');
+    const versions = [...execFileSync('objdump', ['-T', addon], { encoding: 'utf8' }).matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => [+m[1], +m[2]]);
+    assert.ok(versions.length > 0, 'objdump shows the addon\'s glibc symbol versions');
+    const newest = versions.reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
+    assert.ok(newest[0] === 2 && newest[1] <= 28, `needs GLIBC_${newest.join('.')}`);
+  });
+
   // sendfile (0), and by copy through a buffer: a small one that needs many reads and partial sends, and the client's size.
   for (const copyBytes of [0, 4096, 256 * 1024]) {
     it(`sends a file from an offset to its end, byte for byte, and reports the count (${copyBytes ? `by copy, ${copyBytes} B buffer` : 'sendfile'})`, async () => {
