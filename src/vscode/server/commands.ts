@@ -68,7 +68,7 @@ export function registerServerCommands(controller: ServerController, sessions: S
     vscode.commands.registerCommand(ids.COPY_PASSWORD_COMMAND, () => {
       const login = controller.running?.login;
       if (login) return copyToClipboard(login.password, vscode.l10n.t('the FTP password'));
-      void vscode.window.showInformationMessage(vscode.l10n.t('The running server uses the users of mini_ftpd.conf: there is no generated password.'));
+      return vscode.window.showInformationMessage(vscode.l10n.t('The running server uses the users of mini_ftpd.conf: there is no generated password.'));
     }),
     vscode.commands.registerCommand(ids.SHOW_SESSIONS_COMMAND, () => vscode.commands.executeCommand(`${ids.SESSIONS_VIEW}.focus`)),
     vscode.commands.registerCommand(ids.DISCONNECT_COMMAND, (session?: SessionInfo) => session && controller.disconnect(session.id)),
