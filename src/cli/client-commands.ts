@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { FtpClient, RemoteEntry, SiteSettings } from '../core/client';
 import { OptionSpec, parseArgs, UsageError } from './args';
+import { encodingHelp, encodingOption } from './encoding-option';
 import { FtpTarget, parseFtpUrl } from './ftp-url';
 import { humanBytes, progressBar } from './progress-bar';
 
@@ -12,7 +13,9 @@ ferry rm URL [-r]
 ferry mkdir URL [-p]
 ferry mv URL NEWPATH
 ferry chmod MODE URL
-  connection options: --active[=ADDR] --passive --tls (explicit) --implicit-tls --insecure --verbose
+  connection options: --active[=ADDR] --passive --tls (explicit) --implicit-tls --insecure --verbose --encoding NAME
+${encodingHelp('  ')}
+  undecodable name bytes show as U+EF80-U+EFFF characters and can be given back as they are, or as %XX in the URL
   URLs: ftp://user[:password]@host[:port]/path (password also from FERRY_PASSWORD); ftpes:// = explicit TLS,
   ftps:// = implicit TLS; paths are relative to the login directory, %2F at the start makes them absolute`;
 
@@ -23,6 +26,7 @@ const CONNECTION_OPTIONS: Record<string, OptionSpec> = {
   'implicit-tls': {},
   insecure: {},
   verbose: {},
+  encoding: { value: true },
 };
 
 /** Applies the connection flags to the URL's settings. */
@@ -39,6 +43,7 @@ function siteFrom(target: FtpTarget, options: Map<string, string[]>): SiteSettin
   if (options.has('implicit-tls')) site.tls = 'implicit';
   if (options.has('insecure')) site.certificate = 'insecure';
   if (options.has('verbose')) site.log = (line) => console.error(line);
+  site.encoding = encodingOption(options, 'encoding') ?? site.encoding;
   return site;
 }
 

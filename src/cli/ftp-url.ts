@@ -1,4 +1,4 @@
-import { SiteSettings, TlsMode } from '../core/client';
+import { NameCodec, SiteSettings, TlsMode } from '../core/client';
 import { UsageError } from './args';
 
 /** A parsed `ftp://user:pass@host:port/path` URL: connection settings plus the remote path. */
@@ -11,6 +11,19 @@ export interface FtpTarget {
 }
 
 const SCHEMES: Record<string, TlsMode> = { 'ftp:': 'none', 'ftpes:': 'explicit', 'ftps:': 'implicit' };
+
+/**
+ * Percent-decodes a URL path. `%XX` bytes that are not UTF-8 (a GBK name written the way curl
+ * takes it, `%D6%D0%CE%C4`) become the codec's escape characters, which are sent as those bytes.
+ */
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    const bytes = Buffer.from(text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+    return new NameCodec('utf8').decode(bytes);
+  }
+}
 
 /**
  * Parses an FTP URL. `ftps://` is implicit TLS (port 990) as in curl; `ftpes://` explicit TLS.
@@ -28,7 +41,7 @@ export function parseFtpUrl(text: string, env: NodeJS.ProcessEnv = process.env):
   if (!url.hostname) throw new UsageError(`no host in ${text}`);
   const rawPath = url.pathname;
   const absolute = /^\/%2f/i.test(rawPath);
-  const decoded = decodeURIComponent(absolute ? rawPath.slice(4) : rawPath.slice(1));
+  const decoded = decodePath(absolute ? rawPath.slice(4) : rawPath.slice(1));
   return {
     site: {
       host: url.hostname.replace(/^\[|\]$/g, ''),

@@ -3,12 +3,15 @@ import * as path from 'node:path';
 import { FtpClient } from '../core/client';
 import { ConflictRule, copyFile, CopyJob, TransferQueue } from '../core/fxp';
 import { parseArgs, UsageError } from './args';
-import { parseFtpUrl } from './ftp-url';
+import { encodingOption } from './encoding-option';
+import { FtpTarget, parseFtpUrl } from './ftp-url';
 import { humanBytes } from './progress-bar';
 
 export const FXP_USAGE = `ferry fxp SRC_URL DST_URL [--verify] [--no-relay] [--passive=src|dst] [--conflict=overwrite|skip|skip-identical|resume|rename] [--allow-clear-data]
+      [--source-encoding NAME] [--target-encoding NAME]   (each site's name encoding; a name keeps its text across them)
 ferry queue list|add|run|pause|cancel|resume|retry|remove|clear [--queue FILE]
-  queue add SRC_URL DST_URL [-r] [--no-relay] [--passive=src|dst] [--conflict=RULE]   (-r: a folder, one job per file)
+  queue add SRC_URL DST_URL [-r] [--no-relay] [--passive=src|dst] [--conflict=RULE] [--source-encoding NAME] [--target-encoding NAME]
+                                                  (-r: a folder, one job per file; the encodings are kept with the job)
   queue run [--concurrency N] [--per-site N]      run until every job is done, failed, paused or cancelled
   queue pause|cancel|resume|retry|remove ID       (ID prefix is enough; takes effect in a running "queue run" too)
   queue clear                                     remove the done and cancelled jobs
@@ -30,11 +33,20 @@ function conflictOf(value: string | undefined): ConflictRule | undefined {
   return value as ConflictRule;
 }
 
+const ENCODING_OPTIONS = { 'source-encoding': { value: true }, 'target-encoding': { value: true } };
+
+/** Applies --source-encoding and --target-encoding to the two URLs' settings. */
+function applyEncodings(src: FtpTarget, dst: FtpTarget, options: Map<string, string[]>): void {
+  src.site.encoding = encodingOption(options, 'source-encoding') ?? src.site.encoding;
+  dst.site.encoding = encodingOption(options, 'target-encoding') ?? dst.site.encoding;
+}
+
 /** `ferry fxp`: one copy, printing the method used and the final bytes. */
 export async function fxpCommand(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, { verify: {}, 'no-relay': {}, passive: { value: true }, conflict: { value: true }, 'allow-clear-data': {}, insecure: {}, verbose: {} });
+  const args = parseArgs(argv, { verify: {}, 'no-relay': {}, passive: { value: true }, conflict: { value: true }, 'allow-clear-data': {}, insecure: {}, verbose: {}, ...ENCODING_OPTIONS });
   if (args.positional.length !== 2) throw new UsageError('fxp takes SRC_URL and DST_URL');
   const [src, dst] = args.positional.map((u) => parseFtpUrl(u));
+  applyEncodings(src, dst, args.options);
   for (const t of [src, dst]) if (args.options.has('insecure')) t.site.certificate = 'insecure';
   const log = args.options.has('verbose') ? (line: string) => console.error(line) : undefined;
   const source = new FtpClient({ ...src.site, maxConnections: 3, log });
@@ -113,6 +125,7 @@ async function runQueue(queue: TransferQueue): Promise<void> {
 async function addJobs(queue: TransferQueue, args: ReturnType<typeof parseArgs>): Promise<void> {
   if (args.positional.length !== 2) throw new UsageError('queue add takes SRC_URL and DST_URL');
   const [src, dst] = args.positional.map((u) => parseFtpUrl(u));
+  applyEncodings(src, dst, args.options);
   if (src.site.password || dst.site.password) console.error('note: passwords in URLs are not stored in the queue; set FERRY_PASSWORD when running it');
   const spec = {
     source: { site: src.site, path: src.path },
@@ -129,7 +142,7 @@ async function addJobs(queue: TransferQueue, args: ReturnType<typeof parseArgs>)
 /** `ferry queue ...` over the persistent queue file. */
 export async function queueCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
-  const args = parseArgs(rest, { queue: { value: true }, recursive: { short: 'r' }, 'no-relay': {}, passive: { value: true }, conflict: { value: true }, concurrency: { value: true }, 'per-site': { value: true }, verbose: {} });
+  const args = parseArgs(rest, { queue: { value: true }, recursive: { short: 'r' }, 'no-relay': {}, passive: { value: true }, conflict: { value: true }, concurrency: { value: true }, 'per-site': { value: true }, verbose: {}, ...ENCODING_OPTIONS });
   const queue = await TransferQueue.open({
     file: args.options.get('queue')?.[0] ?? defaultQueueFile(),
     concurrency: Number(args.options.get('concurrency')?.[0] ?? 2),

@@ -21,6 +21,11 @@ describe('ftp:// URL parsing (CLI)', () => {
     assert.equal(implicit.site.host, '::1');
     assert.equal(implicit.site.password, 'envpw');
   });
+  it('keeps Unicode paths, and turns %XX bytes that are not UTF-8 into escape characters (sent as those bytes)', () => {
+    assert.equal(parseFtpUrl('ftp://h/中文/%E6%96%87.txt').path, '中文/文.txt');
+    assert.equal(parseFtpUrl('ftp://h/%D6%D0%CE%C4.txt').path, '\uEFD6\uEFD0\uEFCE\uEFC4.txt');
+    assert.equal(parseFtpUrl('ftp://h/a%20b%FF').path, 'a b\uEFFF');
+  });
   it('rejects other schemes and non-URLs with a usage error', () => {
     assert.throws(() => parseFtpUrl('sftp://h/x'), UsageError);
     assert.throws(() => parseFtpUrl('not a url'), UsageError);

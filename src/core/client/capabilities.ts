@@ -26,6 +26,8 @@ export interface Capabilities {
   listAheadOfMdtmMs?: number;
   /** How far this server's MDTM runs ahead of UTC, once learned from an upload (modified-time.ts). */
   mdtmOffsetMs?: number;
+  /** Names in a listing did not decode in the site's encoding: what to do about it (connection.ts noteUndecodable). */
+  encodingHint?: string;
   /** The listing command that worked, once known. */
   listCommand?: 'MLSD' | 'LIST -a' | 'LIST';
 }

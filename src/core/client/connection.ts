@@ -4,7 +4,9 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Capabilities, parseFeatures } from './capabilities';
 import { ControlLink } from './data-channel';
-import { ConnectionError, ErrorContext, FerryClientError, RemoteReplyError } from './errors';
+import { applyNameCodec } from './control-codec';
+import { ConnectionError, ErrorContext, FerryClientError, RemoteReplyError, TlsRefusedError } from './errors';
+import { guessNameEncoding, NameCodec, NameEncodingError } from './name-codec';
 import { DEFAULTS, defaultPort, SiteSettings, siteLabel } from './settings';
 
 /** SHA-256 fingerprint of a DER certificate as "AB:CD:...". */
@@ -71,6 +73,8 @@ export class FtpConnection implements ControlLink {
   readonly activePortRange?: [number, number];
   /** The login directory (PWD after login): relative paths start here. */
   home = '/';
+  /** Names on this connection, both ways: commands sent, replies and listings read. */
+  readonly codec: NameCodec;
   private tlsSession?: Buffer;
   private readonly tlsOptions?: tls.ConnectionOptions;
 
@@ -79,7 +83,8 @@ export class FtpConnection implements ControlLink {
     this.activeAddress = settings.activeAddress;
     this.activePortRange = settings.activePortRange;
     this.client = new Client(this.timeoutMs);
-    this.client.ftp.encoding = settings.encoding ?? 'utf8';
+    this.codec = new NameCodec(settings.encoding ?? 'auto', siteLabel(settings));
+    applyNameCodec(this.client.ftp, this.codec);
     // basic-ftp logs only when verbose; route its log through ours with PASS masked.
     this.client.ftp.verbose = settings.log !== undefined;
     this.client.ftp.log = (message: string) => settings.log?.(`[${siteLabel(settings)}] ${maskSecrets(message)}`);
@@ -113,7 +118,7 @@ export class FtpConnection implements ControlLink {
     const port = defaultPort(settings);
     if (settings.tls === 'implicit') await client.connectImplicitTLS(settings.host, port, this.tlsOptions);
     else await client.connect(settings.host, port);
-    if (settings.tls === 'explicit') await client.useTLS(this.tlsOptions);
+    if (settings.tls === 'explicit') await client.useTLS(this.tlsOptions).catch((err: unknown) => Promise.reject(this.tlsRefused(err)));
     if (this.tlsOptions) checkPinnedCertificate(settings, client.ftp.socket);
     // Before login, so servers that need it accept non-ASCII user names.
     await client.sendIgnoringError('OPTS UTF8 ON');
@@ -129,6 +134,12 @@ export class FtpConnection implements ControlLink {
       await client.send('PROT P');
     }
     if (this.capabilities.mlsd) await client.sendIgnoringError('OPTS MLST type;size;modify;perm;unix.mode;');
+  }
+
+  /** A negative reply to AUTH TLS means no TLS on this server, whatever its code (421 still closes the connection). */
+  private tlsRefused(err: unknown): unknown {
+    if (!(err instanceof FTPError) || err.code === 421) return err;
+    return new TlsRefusedError(err.code, err.message.replace(/^\d{3}[ -]/, '').trim(), { operation: 'start TLS (AUTH TLS) with', host: this.label });
   }
 
   get isSecure(): boolean {
@@ -156,8 +167,30 @@ export class FtpConnection implements ControlLink {
     this.tlsSession = session;
   }
 
+  /**
+   * A suggestion when names in a listing do not decode in the site's encoding but do in
+   * another, e.g. "names look like GBK, not UTF-8 — set the site's encoding to gbk". Kept in the site's
+   * shared capabilities (so the connection test sees it) and logged once.
+   */
+  get encodingHint(): string | undefined {
+    return this.capabilities?.encodingHint;
+  }
+
+  /** Called with the listing lines that did not decode: finds and logs the hint once. */
+  noteUndecodable(lines: Buffer[]): void {
+    if (lines.length === 0 || this.capabilities.encodingHint !== undefined) return;
+    const guess = guessNameEncoding(lines);
+    const shown = this.codec.encoding === 'auto' ? 'UTF-8' : this.codec.encoding;
+    this.capabilities.encodingHint = guess && guess !== this.codec.charset
+      ? `names look like ${guess.toUpperCase()}, not ${shown} — set the site's encoding to ${guess}`
+      : `some names are not valid ${shown}: their undecodable bytes are shown as characters U+EF80-U+EFFF`;
+    this.log(this.capabilities.encodingHint);
+  }
+
   /** Turns anything thrown by basic-ftp into one of our two tiers, closing the connection for the second. */
   wrapError(err: unknown, context: ErrorContext): Error {
+    // The codec refused a name before anything was sent: say for which operation and path.
+    if (err instanceof NameEncodingError) return err.withContext(context);
     // Our own errors already say what happened; a failed verification or a cancel says nothing bad about the connection.
     if (err instanceof FerryClientError) return err;
     if (err instanceof FTPError && err.code !== 421) {

@@ -32,9 +32,22 @@ export class RemoteReplyError extends FerryClientError {
     readonly code: number,
     readonly text: string,
     context: ErrorContext,
+    hint = hintForReply(code, text),
   ) {
-    super(`${code} ${text}`, context, hintForReply(code, text));
+    super(`${code} ${text}`, context, hint);
     this.name = 'RemoteReplyError';
+  }
+}
+
+/**
+ * The server answered AUTH TLS with an error: it does not offer explicit TLS (RFC 4217 §4).
+ * Its code says nothing reliable (vsftpd without TLS answers 530 "Please login with USER and
+ * PASS."), so this is told apart from a refused password by where it happened.
+ */
+export class TlsRefusedError extends RemoteReplyError {
+  constructor(code: number, text: string, context: ErrorContext) {
+    super(code, text, context, 'the server does not offer TLS: use plain FTP for this site only if sending the password and files unencrypted is acceptable');
+    this.name = 'TlsRefusedError';
   }
 }
 

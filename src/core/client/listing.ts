@@ -14,7 +14,9 @@ function collectText(conn: FtpConnection, into: { text: string }) {
     new Promise<void>((resolve, reject) => {
       const chunks: Buffer[] = [];
       const onEnd = () => {
-        into.text = Buffer.concat(chunks).toString(conn.client.ftp.encoding);
+        const decoded = conn.codec.decodeReport(Buffer.concat(chunks));
+        conn.noteUndecodable(decoded.undecodable);
+        into.text = decoded.text;
         resolve();
       };
       // An empty listing may have ended before this listener existed (see receiveFile).

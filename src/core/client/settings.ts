@@ -1,3 +1,5 @@
+import type { NameEncoding } from './name-encodings';
+
 /** How to reach one site. Passwords are passed in by the caller and never stored by the core. */
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 export type DataMode = 'auto' | 'passive' | 'active';
@@ -35,8 +37,12 @@ export interface SiteSettings {
    * date of the same file (listing.ts). MLSD dates are UTC and never shifted.
    */
   listTimeOffsetMinutes?: number;
-  /** Remote name encoding (default utf8; latin1 for old servers). */
-  encoding?: 'utf8' | 'latin1';
+  /**
+   * How the server's names are encoded (NAME_ENCODINGS, e.g. gbk, shift_jis, latin1). Default
+   * `auto`: UTF-8, with a hint in the log and the connection test when a listing's names look
+   * like another encoding. Bytes that do not decode show as U+EF80-U+EFFF (name-codec.ts).
+   */
+  encoding?: NameEncoding;
   /** Log lines (PASS masked). */
   log?: (line: string) => void;
 }
