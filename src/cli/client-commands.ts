@@ -7,8 +7,8 @@ import { FtpTarget, parseFtpUrl } from './ftp-url';
 import { humanBytes, progressBar } from './progress-bar';
 
 export const CLIENT_USAGE = `ferry ls URL [-l]
-ferry get URL [LOCAL] [--continue]        (a directory URL downloads the whole tree)
-ferry put LOCAL URL [--continue]          (a local directory uploads the whole tree)
+ferry get URL [LOCAL] [--continue] [--no-preserve-time]   (a directory URL downloads the whole tree)
+ferry put LOCAL URL [--continue] [--no-preserve-time]     (a local directory uploads the whole tree)
 ferry rm URL [-r]
 ferry mkdir URL [-p]
 ferry mv URL NEWPATH
@@ -47,6 +47,13 @@ function siteFrom(target: FtpTarget, options: Map<string, string[]>): SiteSettin
   return site;
 }
 
+/** get and put: --continue resumes, --no-preserve-time leaves the copy's modification time "now". */
+const TRANSFER_OPTIONS: Record<string, OptionSpec> = { continue: { short: 'c' }, 'no-preserve-time': {} };
+
+function transferFlags(options: Map<string, string[]>): { resume: boolean; preserveTime: boolean } {
+  return { resume: options.has('continue'), preserveTime: !options.has('no-preserve-time') };
+}
+
 function modeString(entry: RemoteEntry): string {
   const type = entry.type === 'directory' ? 'd' : entry.type === 'symlink' ? 'l' : '-';
   if (entry.mode === undefined) return type + '?????????';
@@ -80,7 +87,7 @@ const COMMANDS: Record<string, ClientCommand> = {
   get: {
     arity: [1, 2],
     urlIndex: 0,
-    options: { continue: { short: 'c' } },
+    options: TRANSFER_OPTIONS,
     handler: async (client, target, positional, options) => {
       const entry = await client.stat(target.path);
       if (!entry) throw new Error(`${target.path}: no such file or directory on the server`);
@@ -89,12 +96,12 @@ const COMMANDS: Record<string, ClientCommand> = {
       if (existsSync(local) && statSync(local).isDirectory() && entry.type !== 'directory') local = path.join(local, name);
       if (entry.type === 'directory') {
         const bar = progressBar(name);
-        const r = await client.downloadFolder(target.path, local, { resume: options.has('continue'), onProgress: (p) => bar.update({ bytes: p.bytes, offset: 0, total: p.totalBytes, rate: 0, elapsedMs: 0 }) });
+        const r = await client.downloadFolder(target.path, local, { ...transferFlags(options), onProgress: (p) => bar.update({ bytes: p.bytes, offset: 0, total: p.totalBytes, rate: 0, elapsedMs: 0 }) });
         bar.done();
         return void console.log(`downloaded ${r.files} files (${humanBytes(r.bytes)}) to ${local}`);
       }
       const bar = progressBar(name);
-      const r = await client.downloadFile(target.path, local, { resume: options.has('continue'), onProgress: bar.update });
+      const r = await client.downloadFile(target.path, local, { ...transferFlags(options), remoteModifiedAt: entry.modifiedAt, onProgress: bar.update });
       bar.done();
       console.log(`downloaded ${target.path} to ${local}: ${r.size} bytes${r.offset ? ` (resumed at ${r.offset})` : ''}`);
     },
@@ -102,7 +109,7 @@ const COMMANDS: Record<string, ClientCommand> = {
   put: {
     arity: [2, 2],
     urlIndex: 1,
-    options: { continue: { short: 'c' } },
+    options: TRANSFER_OPTIONS,
     handler: async (client, target, positional, options) => {
       const local = positional[0];
       if (!existsSync(local)) throw new Error(`${local}: no such local file or directory`);
@@ -110,11 +117,11 @@ const COMMANDS: Record<string, ClientCommand> = {
       const existing = target.directory || remote === '' ? { type: 'directory' } : await client.stat(remote);
       if (existing?.type === 'directory') remote = path.posix.join(remote, path.basename(path.resolve(local)));
       if (statSync(local).isDirectory()) {
-        const r = await client.uploadFolder(local, remote, { resume: options.has('continue') });
+        const r = await client.uploadFolder(local, remote, transferFlags(options));
         return void console.log(`uploaded ${r.files} files (${humanBytes(r.bytes)}) to ${remote}`);
       }
       const bar = progressBar(path.basename(local));
-      const r = await client.uploadFile(local, remote, { resume: options.has('continue'), onProgress: bar.update });
+      const r = await client.uploadFile(local, remote, { ...transferFlags(options), onProgress: bar.update });
       bar.done();
       console.log(`uploaded ${local} to ${remote}: ${r.size} bytes${r.offset ? ` (resumed at ${r.offset})` : ''}`);
     },

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir, TestServer, TEST_PASSWORD, TEST_USER } from '../helpers/ferry-server';
 import { ensurePeers, externalPeers, ferryPeer, Peer } from '../helpers/peers';
@@ -29,6 +29,29 @@ describe('CLI client commands: ls, get, put, rm, mkdir, mv, chmod', function () 
   after(async () => {
     await own?.stop();
     rmSync(local, { recursive: true, force: true });
+  });
+
+  it('put and get keep modification times; --no-preserve-time leaves them "now"', async () => {
+    const peer = peers.find((p) => p.name === 'vsftpd')!;
+    const url = `ftp://${TEST_USER}:${TEST_PASSWORD}@127.0.0.1:${peer.port}`;
+    const base = `cli-time-${randomBytes(3).toString('hex')}`;
+    const file = path.join(local, `${base}.txt`);
+    const past = new Date('2019-07-08T09:10:11Z');
+    writeFileSync(file, 'old news');
+    utimesSync(file, past, past);
+    let r = await ferry('put', file, `${url}/${base}.txt`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(path.join(peer.dataDir, `${base}.txt`)).mtime.getTime(), past.getTime());
+    const started = Date.now() - 2000;
+    r = await ferry('put', file, `${url}/${base}-now.txt`, '--no-preserve-time');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(statSync(path.join(peer.dataDir, `${base}-now.txt`)).mtime.getTime() >= started);
+    r = await ferry('get', `${url}/${base}.txt`, path.join(local, `${base}.down`));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(path.join(local, `${base}.down`)).mtime.getTime(), past.getTime());
+    r = await ferry('get', `${url}/${base}.txt`, path.join(local, `${base}.now`), '--no-preserve-time');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(statSync(path.join(local, `${base}.now`)).mtime.getTime() >= started);
   });
 
   for (const name of ['ferry', 'vsftpd']) {
