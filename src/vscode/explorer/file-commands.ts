@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { uriOf } from './file-system-provider';
+import { toFsProblem } from './model/fs-problem';
 import { RemoteFs } from './model/remote-fs';
 import { remoteUrl } from './model/site-config';
 import { baseName, joinPath, locationOf, parentPath, RemoteLocation } from './model/site-uri';
 import { isNode } from './nodes';
+import { Pickers } from './pickers';
 import { SitesTree } from './sites-tree';
 import { SiteStore } from './site-store';
 import { Target, Targets } from './targets';
@@ -22,11 +24,26 @@ export class FileCommands {
     private readonly fs: RemoteFs,
     private readonly tree: SitesTree,
     private readonly store: SiteStore,
+    private readonly pickers: Pickers,
   ) {}
 
+  /**
+   * Opens files in editors. Each is read first, so a refusal shows with the server's words (the
+   * editor would only say "unexpected error") and a file gone from the server leaves the tree.
+   */
   async open(arg?: unknown, all?: unknown): Promise<void> {
     for (const target of await this.targets.resolve(arg, all)) {
-      if (!target.folder) await vscode.commands.executeCommand('vscode.open', uriOf(target.location));
+      if (target.folder) continue;
+      const name = baseName(target.location.path);
+      try {
+        await this.fs.readForOpening(target.location);
+      } catch (err) {
+        const problem = toFsProblem(err);
+        if (problem.kind === 'FileNotFound') void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is no longer on the server; its folder was refreshed.', name));
+        else void vscode.window.showErrorMessage(vscode.l10n.t('Cannot open "{0}": {1}', name, problem.message));
+        continue;
+      }
+      await vscode.commands.executeCommand('vscode.open', uriOf(target.location));
     }
   }
 
@@ -48,7 +65,10 @@ export class FileCommands {
   }
 
   private async create(kind: 'file' | 'folder', arg: unknown, name: string | undefined): Promise<vscode.Uri | undefined> {
-    const folder = await this.folderOf(arg);
+    // From the Command Palette (no argument): ask for the site and folder.
+    const where = arg ?? (await this.pickers.folder(kind === 'file' ? vscode.l10n.t('New remote file in…') : vscode.l10n.t('New remote folder in…')));
+    if (where === undefined) return undefined;
+    const folder = await this.folderOf(where);
     if (!folder) return undefined;
     const title = kind === 'file' ? vscode.l10n.t('New file in {0}', folder.path) : vscode.l10n.t('New folder in {0}', folder.path);
     const chosen = name ?? (await vscode.window.showInputBox({ title, validateInput: nameProblem }));
@@ -117,12 +137,16 @@ export class FileCommands {
     return vscode.workspace.updateWorkspaceFolders(start, 0, { uri: uriOf(folder), name });
   }
 
-  /** Re-lists a site, or a folder and the folder holding it (no stat: the cache may be what is stale); without a target, every site. */
+  /**
+   * Re-lists a site, or a folder and the folder holding it (no stat: the cache may be what is
+   * stale); without a target, every site. A site that failed to connect is tried again.
+   */
   refresh(arg?: unknown): void {
     if (arg === undefined) return this.store.sites().forEach((site) => this.tree.refreshSite(site.id));
     if (isNode(arg) && arg.kind === 'site') return this.tree.refreshSite(arg.site.id);
     const location = arg instanceof vscode.Uri ? locationOf(arg) : isNode(arg) && arg.kind === 'entry' ? arg.location : undefined;
     if (!location) return;
+    this.tree.retry(location.siteId);
     this.tree.refreshFolder(location);
     this.tree.refreshFolder({ siteId: location.siteId, path: parentPath(location.path) });
   }

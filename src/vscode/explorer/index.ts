@@ -9,6 +9,8 @@ import { SiteClients } from './model/site-clients';
 import { parentPath, RemoteLocation } from './model/site-uri';
 import { TransferJob } from './model/transfer-job';
 import { Node } from './nodes';
+import { SiteAccessUi } from './site-access';
+import { Pickers } from './pickers';
 import { SiteCommands } from './site-commands';
 import { SitesTree } from './sites-tree';
 import { SiteStore } from './site-store';
@@ -65,7 +67,7 @@ function watchSiteChanges(store: SiteStore, clients: SiteClients, fs: RemoteFs):
  */
 export function registerExplorer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Explorer {
   const store = new SiteStore(context.secrets, tagged(log, 'sites'));
-  const clients = new SiteClients((siteId) => store.connectionSettings(siteId, (line) => log.debug(`[ftp ${siteId}] ${line}`)));
+  const clients = new SiteClients(new SiteAccessUi(store, tagged(log, 'sites'), (siteId, line) => log.debug(`[ftp ${siteId}] ${line}`)));
   const fsLog = tagged(log, 'fs');
   const fs = new RemoteFs(clients, () => 1000 * vscode.workspace.getConfiguration('ferry.explorer').get<number>('cacheSeconds', 5), (line) => fsLog.info(line));
   const provider = new FerryFileSystemProvider(fs, fsLog);
@@ -86,21 +88,24 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
     showCollapseAll: true,
   });
   selection.view = view;
-  const sites = new SiteCommands(store, clients, fs, tagged(log, 'sites'), selected);
-  const files = new FileCommands(targets, fs, tree, store);
+  const pickers = new Pickers(store, fs, (siteId) => tree.rootOf(siteId), selected);
+  const sites = new SiteCommands(store, clients, fs, tagged(log, 'sites'), pickers);
+  const files = new FileCommands(targets, fs, tree, store, pickers);
   const chmod = new ChmodCommand(targets, fs);
 
   const handlers: Record<string, (...args: never[]) => unknown> = {
-    'ferry.addSite': (fields?: Record<string, unknown>) => sites.add(fields),
+    // View title buttons get the focused tree node as their first argument: handlers that take scripts' arguments check their type.
+    'ferry.addSite': (fields?: unknown) => sites.add(fields),
     'ferry.editSite': (arg?: unknown) => sites.edit(arg),
     'ferry.duplicateSite': (arg?: unknown) => sites.duplicate(arg),
     'ferry.removeSite': (arg?: unknown) => sites.remove(arg),
     'ferry.testConnection': (arg?: unknown) => sites.test(arg),
     'ferry.connect': (arg?: unknown) => sites.connect(arg),
     'ferry.disconnect': (arg?: unknown) => sites.disconnect(arg),
-    'ferry.importFileZilla': (file?: vscode.Uri) => sites.importFileZilla(file),
-    'ferry.importSftpJson': (file?: vscode.Uri) => sites.importSftpJson(file),
+    'ferry.importFileZilla': (file?: unknown) => sites.importFileZilla(file),
+    'ferry.importSftpJson': (file?: unknown) => sites.importSftpJson(file),
     'ferry.refresh': (arg?: unknown) => files.refresh(arg),
+    'ferry.refreshAll': () => files.refresh(),
     'ferry.openFile': (arg?: unknown, all?: unknown) => files.open(arg, all),
     'ferry.newFile': (arg?: unknown, all?: unknown, name?: string) => files.newFile(arg, all, name),
     'ferry.newFolder': (arg?: unknown, all?: unknown, name?: string) => files.newFolder(arg, all, name),
@@ -108,15 +113,28 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
     'ferry.delete': (arg?: unknown, all?: unknown) => files.delete(arg, all),
     'ferry.copyRemoteUrl': (arg?: unknown, all?: unknown) => files.copyUrl(arg, all),
     'ferry.copyRemotePath': (arg?: unknown, all?: unknown) => files.copyPath(arg, all),
-    'ferry.openAsWorkspaceFolder': (arg?: unknown) => files.openAsWorkspaceFolder(arg),
+    'ferry.openAsWorkspaceFolder': async (arg?: unknown) => {
+      const target = arg ?? (await pickers.folder(vscode.l10n.t('Open as workspace folder…')));
+      return target !== undefined && files.openAsWorkspaceFolder(target);
+    },
     'ferry.chmod': (arg?: unknown, all?: unknown, mode?: number | string) => chmod.run(arg, all, mode),
     'ferry.download': (arg?: unknown, all?: unknown, to?: vscode.Uri) => transferCommands.download(arg, all, to),
-    'ferry.uploadFiles': (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => transferCommands.pickAndUpload('files', arg, all, from),
-    'ferry.uploadFolder': (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => transferCommands.pickAndUpload('folder', arg, all, from),
+    'ferry.uploadFiles': async (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => {
+      const target = arg ?? (await pickers.folder(vscode.l10n.t('Upload files into…')));
+      return target !== undefined && transferCommands.pickAndUpload('files', target, all, from);
+    },
+    'ferry.uploadFolder': async (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => {
+      const target = arg ?? (await pickers.folder(vscode.l10n.t('Upload a folder into…')));
+      return target !== undefined && transferCommands.pickAndUpload('folder', target, all, from);
+    },
     'ferry.resumeTransfers': (which?: unknown) => transferCommands.resume(which),
   };
 
+  // The Command Palette lists the site commands only when there is a site to ask about.
+  const hasSites = () => void vscode.commands.executeCommand('setContext', 'ferry.explorer.hasSites', store.sites().length > 0);
+  hasSites();
   context.subscriptions.push(
+    store.onDidChange(hasSites),
     store,
     provider,
     registerFileSystemProvider(provider),

@@ -9,17 +9,26 @@ import { RemoteFs } from './model/remote-fs';
 import { SiteClients } from './model/site-clients';
 import { ImportResult, readSite, SiteConfig, toSiteSettings, uniqueSiteId } from './model/site-config';
 import { parseSftpJson } from './model/sftp-json';
-import { Node } from './nodes';
+import { failureKind } from './model/connect-failure';
+import { isNode } from './nodes';
+import { Pickers } from './pickers';
+import { offerPlainFtp } from './site-access';
 import { askChoice } from './quick-steps';
 import { siteFlow, SiteDraft } from './site-flow';
 import { SiteStore } from './site-store';
 
-/** The site a command is about: a site node, a site id (scripts), or the tree's selected site. */
-function siteIdOf(arg: unknown, selection: readonly Node[]): string | undefined {
+/** The site a command is about: a site id (scripts) or a tree node (its site). */
+function siteIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
-  const node = (arg as Node | undefined) ?? selection[0];
-  if (node?.kind === 'site') return node.site.id;
-  return node?.kind === 'entry' ? node.location.siteId : undefined;
+  if (!isNode(arg)) return undefined;
+  if (arg.kind === 'site') return arg.site.id;
+  return arg.kind === 'entry' ? arg.location.siteId : undefined;
+}
+
+/** Site fields a script passed to Add Site; not a tree node, which VS Code passes to a view's title buttons. */
+function siteFields(arg: unknown): Record<string, unknown> | undefined {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || isNode(arg) || arg instanceof vscode.Uri) return undefined;
+  return arg as Record<string, unknown>;
 }
 
 /** Add, edit, duplicate, remove, test, connect, disconnect and import sites. */
@@ -29,11 +38,13 @@ export class SiteCommands {
     private readonly clients: SiteClients,
     private readonly fs: RemoteFs,
     private readonly log: Logger,
-    private readonly selection: () => readonly Node[],
+    private readonly pickers: Pickers,
   ) {}
 
-  private site(arg: unknown): SiteConfig | undefined {
-    const id = siteIdOf(arg, this.selection());
+  /** The site of a command's argument; without one (the Command Palette), the one the user picks. */
+  private async site(arg: unknown, placeholder: string): Promise<SiteConfig | undefined> {
+    if (arg === undefined) return this.pickers.site(placeholder);
+    const id = siteIdOf(arg);
     return id === undefined ? undefined : this.store.get(id);
   }
 
@@ -41,8 +52,9 @@ export class SiteCommands {
    * Adds a site through the guided flow. Scripts may pass the site's fields (and `password`)
    * instead: the site is saved as given. Resolves the new site's id.
    */
-  async add(fields?: Record<string, unknown>): Promise<string | undefined> {
+  async add(arg?: unknown): Promise<string | undefined> {
     const taken = this.store.sites().map((s) => s.id);
+    const fields = siteFields(arg);
     if (fields) {
       const { password, ...rest } = fields;
       const site = readSite({ ...rest, id: uniqueSiteId(String(rest.name ?? rest.host ?? ''), taken) });
@@ -59,7 +71,7 @@ export class SiteCommands {
   }
 
   async edit(arg?: unknown): Promise<void> {
-    const site = this.site(arg);
+    const site = await this.site(arg, vscode.l10n.t('Site to edit'));
     if (!site) return;
     const draft = await this.completeFlow(vscode.l10n.t('Edit {0}', site.name), { site }, site.id);
     if (!draft) return;
@@ -98,7 +110,7 @@ export class SiteCommands {
   }
 
   async duplicate(arg?: unknown): Promise<string | undefined> {
-    const site = this.site(arg);
+    const site = await this.site(arg, vscode.l10n.t('Site to duplicate'));
     if (!site) return undefined;
     const name = vscode.l10n.t('{0} (copy)', site.name);
     const copy = { ...site, name, id: uniqueSiteId(name, this.store.sites().map((s) => s.id)) };
@@ -108,7 +120,7 @@ export class SiteCommands {
 
   /** Removes a site and its password; asks first unless a script passed the site id. */
   async remove(arg?: unknown): Promise<boolean> {
-    const site = this.site(arg);
+    const site = await this.site(arg, vscode.l10n.t('Site to remove'));
     if (!site) return false;
     if (typeof arg !== 'string') {
       const remove = vscode.l10n.t('Remove');
@@ -123,26 +135,45 @@ export class SiteCommands {
 
   /** Tests a saved site on a connection of its own; resolves the findings (undefined when it failed). */
   async test(arg?: unknown): Promise<string[] | undefined> {
-    const site = this.site(arg);
+    const site = await this.site(arg, vscode.l10n.t('Site to test'));
     if (!site) return undefined;
     const settings = await this.store.connectionSettings(site.id, (line) => this.log.debug(`[ftp ${site.id}] ${line}`));
-    return runConnectionTest(site.name, settings);
+    const lines = await runConnectionTest(site.name, settings, (err) => offerPlainFtp(this.store, site.id, err));
+    // A password typed for the test is kept once it has logged in, and forgotten when the test failed.
+    if (lines && settings.password !== undefined && site.user) await this.store.storePassword(site.id, settings.password);
+    if (!lines) this.store.forgetTypedPassword(site.id);
+    return lines;
   }
 
-  async connect(arg?: unknown): Promise<void> {
-    const id = siteIdOf(arg, this.selection());
-    if (id) await this.clients.connected(id);
+  /**
+   * Connects a site, trying again even after a failure (the user asked). A refused login or
+   * TLS has already been put to the user (password asked again, plain FTP offered): only
+   * other failures are thrown for the command to show.
+   */
+  async connect(arg?: unknown): Promise<boolean> {
+    const site = await this.site(arg, vscode.l10n.t('Site to connect to'));
+    if (!site) return false;
+    this.clients.retry(site.id);
+    try {
+      await this.clients.connected(site.id);
+      return true;
+    } catch (err) {
+      if (failureKind(err) === 'login' || failureKind(err) === 'tls-refused') return false;
+      throw err;
+    }
   }
 
-  disconnect(arg?: unknown): void {
-    const id = siteIdOf(arg, this.selection());
-    if (!id) return;
-    this.clients.disconnect(id);
-    this.fs.forget(id);
+  async disconnect(arg?: unknown): Promise<void> {
+    const site = await this.site(arg, vscode.l10n.t('Site to disconnect'));
+    if (!site) return;
+    this.clients.disconnect(site.id);
+    this.fs.forget(site.id);
   }
 
   /** Imports FileZilla's sitemanager.xml: `file` (scripts), else the default location or a picked file. */
-  async importFileZilla(file?: vscode.Uri): Promise<string[]> {
+  async importFileZilla(arg?: unknown): Promise<string[]> {
+    // A Uri from scripts; from the view's title bar VS Code passes the focused tree node instead.
+    const file = arg instanceof vscode.Uri ? arg : undefined;
     const fallback = [path.join(os.homedir(), '.config', 'filezilla', 'sitemanager.xml'), path.join(process.env.APPDATA ?? '', 'FileZilla', 'sitemanager.xml')].find(existsSync);
     const source = file ?? (await this.pickFile(vscode.l10n.t('FileZilla site manager'), ['xml'], fallback));
     if (!source) return [];
@@ -150,7 +181,8 @@ export class SiteCommands {
   }
 
   /** Imports FTP entries of the SFTP extension's .vscode/sftp.json: `file` (scripts), else the workspace's or a picked one. */
-  async importSftpJson(file?: vscode.Uri): Promise<string[]> {
+  async importSftpJson(arg?: unknown): Promise<string[]> {
+    const file = arg instanceof vscode.Uri ? arg : undefined;
     const found = file ? [] : await vscode.workspace.findFiles('.vscode/sftp.json', undefined, 1);
     const source = file ?? found[0] ?? (await this.pickFile('sftp.json', ['json']));
     if (!source) return [];

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isPort, parsePortRange, SiteConfig } from './model/site-config';
+import { looksLikeUrl, parseSiteUrl } from './model/site-url';
 import { askChoice, askText, BACK, runSteps, StepAnswer, StepPosition } from './quick-steps';
 
 /** A site being edited in the flow, with the password typed (undefined: keep the stored one). */
@@ -17,6 +18,29 @@ function settleStep<T>(answer: StepAnswer<T>, apply: (value: T) => void): boolea
 
 const optional = (text: string) => (text.trim() === '' ? undefined : text.trim());
 
+/** Why the host step's answer cannot be used: a bare host without spaces, or an FTP URL. */
+function hostProblem(value: string): string | undefined {
+  if (looksLikeUrl(value)) {
+    const url = parseSiteUrl(value);
+    return typeof url === 'string' ? vscode.l10n.t('This URL cannot be used: {0}', url) : undefined;
+  }
+  return /^\S+$/.test(value.trim()) ? undefined : vscode.l10n.t('Enter a host name without spaces');
+}
+
+/** Takes the host step's answer; an `ftp://user@host:port/path` URL fills the later steps' answers too. */
+function fillFromHost(draft: SiteDraft, value: string): void {
+  const url = looksLikeUrl(value) ? parseSiteUrl(value) : undefined;
+  if (url === undefined || typeof url === 'string') {
+    draft.site.host = value.trim();
+    return;
+  }
+  const fallback = url.tls === 'implicit' ? 990 : 21;
+  Object.assign(draft.site, { host: url.host, tls: url.tls, port: url.port === fallback ? undefined : url.port });
+  if (url.user) draft.site.user = url.user;
+  if (url.remotePath) draft.site.remotePath = url.remotePath;
+  if (url.password) draft.password = url.password;
+}
+
 /**
  * The guided flow for adding or editing a site: host, port, user, password, TLS mode and
  * certificate, data mode with the active-mode address and port range, remote folder,
@@ -30,8 +54,13 @@ export async function siteFlow(title: string, initial?: SiteDraft): Promise<Site
   const done = await runSteps([
     async (p) =>
       settleStep(
-        await askText(at(p), { prompt: t('Host name or IP address of the FTP server'), value: site.host, placeholder: 'ftp.example.com', validate: (v) => (/^\S+$/.test(v.trim()) ? undefined : t('Enter a host name without spaces')) }),
-        (v) => (site.host = v.trim()),
+        await askText(at(p), {
+          prompt: t('Host name or IP address of the FTP server, or an ftp:// URL'),
+          value: site.host,
+          placeholder: 'ftp.example.com',
+          validate: (v) => hostProblem(v),
+        }),
+        (v) => fillFromHost(draft, v),
       ),
     async (p) => {
       const answer = await askChoice(at(p), {

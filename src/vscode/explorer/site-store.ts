@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SiteSettings } from '../../core/client';
 import type { Logger } from './model/log';
 import { readSites, SiteConfig, storedForm, toSiteSettings } from './model/site-config';
+import { askPassword } from './password-prompt';
 
 const SECTION = 'ferry';
 const KEY = 'sites';
@@ -26,6 +27,8 @@ export class SiteStore implements vscode.Disposable {
   private readonly watcher: vscode.Disposable;
   /** Problems already logged, so a broken entry is reported once, not on every read. */
   private reported = '';
+  /** Passwords typed this session that have not logged in yet (never written anywhere). */
+  private readonly typed = new Map<string, string>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -70,6 +73,7 @@ export class SiteStore implements vscode.Disposable {
 
   /** Removes a site and its stored password. */
   async remove(siteId: string): Promise<void> {
+    this.typed.delete(siteId);
     await this.write(this.raw().filter((entry) => idOf(entry) !== siteId));
     await this.secrets.delete(secretKey(siteId));
   }
@@ -78,23 +82,31 @@ export class SiteStore implements vscode.Disposable {
     return this.secrets.get(secretKey(siteId));
   }
 
+  /** Keeps a password that logged in (only those: a mistyped one must not be offered again). */
+  async storePassword(siteId: string, password: string): Promise<void> {
+    this.typed.delete(siteId);
+    if ((await this.password(siteId)) !== password) await this.secrets.store(secretKey(siteId), password);
+  }
+
+  /** Forgets a password typed this session that the server refused. */
+  forgetTypedPassword(siteId: string): void {
+    this.typed.delete(siteId);
+  }
+
   /**
    * The client settings of a saved site. A site with a user but no stored password asks for
-   * it once and keeps it in SecretStorage.
+   * it; the answer is kept in memory until the server refuses it, and in SecretStorage only
+   * once a login with it worked (storePassword).
    */
   async connectionSettings(siteId: string, protocolLog: (line: string) => void): Promise<SiteSettings> {
     const site = this.get(siteId);
     if (!site) throw new Error(vscode.l10n.t('There is no saved site "{0}".', siteId));
-    let password = await this.password(siteId);
+    let password = (await this.password(siteId)) ?? this.typed.get(siteId);
     if (site.user && password === undefined) {
-      password = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Password for {0}@{1}', site.user, site.host),
-        prompt: vscode.l10n.t('Kept in VS Code\'s secret storage, never in settings.'),
-        password: true,
-        ignoreFocusOut: true,
-      });
-      if (password === undefined) throw new Error(vscode.l10n.t('No password given for {0}.', site.name));
-      await this.secrets.store(secretKey(siteId), password);
+      const answer = await askPassword(site);
+      if (typeof answer !== 'string') throw new Error(vscode.l10n.t('No password given for {0}.', site.name));
+      password = answer;
+      this.typed.set(siteId, answer);
     }
     return toSiteSettings(site, password, protocolLog);
   }

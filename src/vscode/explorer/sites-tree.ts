@@ -17,6 +17,14 @@ const STATE_ICONS: Record<SiteState['status'], vscode.ThemeIcon> = {
   failed: new vscode.ThemeIcon('vm', new vscode.ThemeColor('errorForeground')),
 };
 
+/** The words after a site's name: its connection state, and why it failed when it did. */
+function stateDescription(state: SiteState): string {
+  if (state.status !== 'failed') return { disconnected: '', connecting: vscode.l10n.t('connecting…'), connected: vscode.l10n.t('connected') }[state.status];
+  if (state.kind === 'login') return vscode.l10n.t('login refused');
+  if (state.kind === 'tls-refused') return vscode.l10n.t('no TLS on this server');
+  return state.retryAt ? vscode.l10n.t('connection failed, trying again soon') : vscode.l10n.t('connection failed');
+}
+
 /**
  * The "Sites" view: saved sites, then their folders and files, listed lazily through the
  * site's connection pool and the shared listing cache. Node objects are kept by id so a
@@ -76,8 +84,14 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     if (shown) this.changed.fire(shown);
   }
 
-  /** Forgets a site's listings and redraws it from the top. */
+  /** The user asks again (Refresh): a site whose connection failed may connect again. */
+  retry(siteId: string): void {
+    this.clients.retry(siteId);
+  }
+
+  /** Forgets a site's listings, lets a failed site connect again, and redraws it from the top. */
   refreshSite(siteId: string): void {
+    this.clients.retry(siteId);
     this.fs.forget(siteId);
     this.changed.fire(this.nodes.get(`site:${siteId}`));
   }
@@ -134,17 +148,18 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     item.id = `site:${site.id}`;
     item.iconPath = STATE_ICONS[state.status];
     item.contextValue = state.status === 'connected' || state.status === 'connecting' ? 'ferry.site.connected' : 'ferry.site.disconnected';
-    item.description = {
-      disconnected: '',
-      connecting: vscode.l10n.t('connecting…'),
-      connected: vscode.l10n.t('connected'),
-      failed: vscode.l10n.t('connection failed'),
-    }[state.status];
+    item.description = stateDescription(state);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(remoteUrl(site, site.remotePath ?? ''));
     tooltip.appendMarkdown('\n\n');
     tooltip.appendText(vscode.l10n.t('TLS: {0} · data connections: {1}', site.tls, site.dataMode));
     if (state.status === 'failed') tooltip.appendMarkdown('\n\n').appendText(state.message);
+    if (state.status === 'failed' && state.kind) {
+      const next = state.retryAt
+        ? vscode.l10n.t('Next try at {0}; Connect or Refresh tries now.', new Date(state.retryAt).toLocaleTimeString(vscode.env.language))
+        : vscode.l10n.t('Not tried again by itself: use Connect or Refresh.');
+      tooltip.appendMarkdown('\n\n').appendText(next);
+    }
     item.tooltip = tooltip;
     return item;
   }

@@ -35,7 +35,7 @@ describe('explorer: site connections and their state', function () {
     assert.equal(lines.some((l) => l.includes('secret')), false);
   });
 
-  it('reports a refused login as failed and tries again on the next use', async () => {
+  it('reports a refused login as failed and does not log in again until the user retries', async () => {
     let password = 'wrong';
     const clients = new SiteClients(async () => loopbackSite(server.port, { password }));
     await assert.rejects(clients.connected('s'), /530/);
@@ -43,6 +43,8 @@ describe('explorer: site connections and their state', function () {
     assert.equal(state.status, 'failed');
     assert.match((state as { message: string }).message, /530 .*check the user name and password/);
     password = 'secret';
+    await assert.rejects(clients.connected('s'), /530/, 'the failure is held: no new login by itself');
+    clients.retry('s');
     await clients.connected('s');
     assert.equal(clients.state('s').status, 'connected');
     clients.dispose();

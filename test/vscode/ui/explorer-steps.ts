@@ -113,3 +113,22 @@ export async function openChmod(wb: Workbench, row: Locator, current: string, mo
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `now ${current}` }).waitFor({ timeout: wb.timeoutMs });
   await wb.quickInput(mode, { submit: false });
 }
+
+/**
+ * Opens the Command Palette, types `filter` and resolves the labels of the rows it shows once they have
+ * settled (rows render a moment after typing; "No matching commands" counts as settled). Leaves the palette open.
+ */
+export async function paletteRows(wb: Workbench, filter: string): Promise<string[]> {
+  await wb.openCommandPalette();
+  await wb.quickInputBox.fill(`>${filter}`);
+  const empty = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row, .quick-input-widget .quick-input-message', { hasText: /\S/ });
+  await empty.first().waitFor({ state: 'visible', timeout: wb.timeoutMs });
+  let previous = '';
+  return eventually(`palette rows for "${filter}" settle`, async () => {
+    const labels = await wb.quickInputLabels();
+    const now = JSON.stringify(labels);
+    const settled = now === previous;
+    previous = now;
+    return settled ? labels : undefined;
+  });
+}

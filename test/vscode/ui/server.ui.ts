@@ -8,6 +8,7 @@ import { Client } from 'basic-ftp';
 import { hashPassword } from '../../../src/core/server';
 import { freePort } from '../lib/util';
 import type { Workbench } from '../lib/workbench';
+import { paletteRows } from './explorer-steps';
 
 export default async function serve(wb: Workbench): Promise<void> {
   const port = await freePort();
@@ -22,6 +23,14 @@ export default async function serve(wb: Workbench): Promise<void> {
     await wb.waitForNotification(`at ftp://127.0.0.1:${port}/`, 30_000);
     await statusItem.waitFor({ state: 'visible', timeout: wb.timeoutMs });
     assert.match(await statusItem.innerText(), new RegExp(`127\\.0\\.0\\.1:${port} · 0$`));
+  });
+
+  await wb.step('palette-while-serving', async () => {
+    // Serve Workspace is not offered again while the server runs; Stop Server is.
+    const rows = await paletteRows(wb, 'Ferry: S');
+    assert.ok(rows.includes('Ferry: Stop Server'), JSON.stringify(rows));
+    assert.equal(rows.includes('Ferry: Serve Workspace over FTP'), false, JSON.stringify(rows));
+    await wb.page.keyboard.press('Escape');
   });
 
   const client = new Client(10_000);
@@ -41,5 +50,8 @@ export default async function serve(wb: Workbench): Promise<void> {
     await statusItem.click();
     await wb.quickPick('Stop Server');
     await statusItem.waitFor({ state: 'hidden', timeout: wb.timeoutMs });
+    const rows = await paletteRows(wb, 'Ferry: Serve Workspace');
+    assert.ok(rows.includes('Ferry: Serve Workspace over FTP'), JSON.stringify(rows));
+    await wb.page.keyboard.press('Escape');
   });
 }

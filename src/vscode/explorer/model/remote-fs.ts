@@ -28,6 +28,8 @@ const ROOT: ListedEntry = { name: '', path: '/', type: 'directory', size: 0 };
 export class RemoteFs {
   private readonly cache: ListingCache<ListedEntry[]>;
   private readonly changeListeners = new Set<(changes: RemoteChange[]) => void>();
+  /** A file read for an editor that is being opened (readForOpening). */
+  private primed?: RemoteLocation & { content: Buffer; timer: NodeJS.Timeout };
 
   constructor(
     private readonly clients: SiteClients,
@@ -44,6 +46,11 @@ export class RemoteFs {
   }
 
   private emit(...changes: RemoteChange[]): void {
+    const primed = this.primed;
+    if (primed && changes.some((c) => c.location.siteId === primed.siteId && isSameOrInside(primed.path, c.location.path))) {
+      clearTimeout(primed.timer);
+      this.primed = undefined;
+    }
     for (const listener of this.changeListeners) listener(changes);
   }
 
@@ -60,7 +67,9 @@ export class RemoteFs {
     } catch (err) {
       this.clients.observe(location.siteId, err);
       if (!checkExistence || !needsExistenceCheck(err)) throw toFsProblem(err);
-      // The reply alone does not say whether the path is missing or refused: look.
+      // The reply alone does not say whether the path is missing or refused: look, in a fresh listing
+      // (a cached one would still show a file deleted behind our back, and call it refused).
+      this.cache.invalidate(location.siteId, parentPath(location.path));
       const exists = await this.stat(location).then(
         (entry) => entry !== undefined,
         () => undefined,
@@ -123,8 +132,35 @@ export class RemoteFs {
     return entry;
   }
 
+  /**
+   * A whole file. One that turns out to be gone is reported deleted (its folder's listing is
+   * dropped), so the tree and the editor stop showing it.
+   */
   async readFile(location: RemoteLocation, signal?: AbortSignal): Promise<Buffer> {
-    return this.run(location, (client) => client.readFile(location.path, signal));
+    const primed = this.primed;
+    if (primed?.path === location.path && primed.siteId === location.siteId) {
+      this.primed = undefined;
+      clearTimeout(primed.timer);
+      return primed.content;
+    }
+    try {
+      return await this.run(location, (client) => client.readFile(location.path, signal));
+    } catch (err) {
+      if (err instanceof FsProblem && err.kind === 'FileNotFound') this.changedElsewhere(location, 'deleted');
+      throw err;
+    }
+  }
+
+  /**
+   * Reads a file the user is opening, so a refusal can be shown with the server's words before the
+   * editor opens (VS Code shows only "unexpected error"); the editor's own read that follows within
+   * a few seconds gets these bytes instead of a second download.
+   */
+  async readForOpening(location: RemoteLocation): Promise<void> {
+    const content = await this.readFile(location);
+    if (this.primed) clearTimeout(this.primed.timer);
+    const timer = setTimeout(() => (this.primed = undefined), 10_000).unref();
+    this.primed = { ...location, content, timer };
   }
 
   /**
