@@ -41,8 +41,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const configFile = opt('config') ?? (existsSync('mini_ftpd.conf') ? 'mini_ftpd.conf' : undefined);
   const config = configFile ? loadConfigFile(configFile) : undefined;
   let tunables: Tunables = config?.tunables ?? defaultTunables();
-  // The CLI runs unprivileged: its default port is 2121 unless the config file chose one.
-  if (!config?.setKeys.has('listen_port')) tunables.listen_port = 2121;
   const flagOverrides: Override[] = [];
   const flag = (source: string, text: string) => flagOverrides.push({ source, text });
   if (opt('host')) flag('--host', `listen_address=${opt('host')}`);

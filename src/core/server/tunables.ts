@@ -36,7 +36,7 @@ const str = (def: string, doc: string, check?: (value: string) => string | undef
 
 export const TUNABLES = {
   listen_address: str('127.0.0.1', 'Address the control listener binds to. Anything but loopback exposes the server to the network.'),
-  listen_port: port(21, 'TCP port of the control connection (the CLI and the editor\'s Serve command default to 2121 so they run without root).'),
+  listen_port: port(2121, 'TCP port of the control connection: 2121, so the server starts without root; 21, the standard FTP port, needs root or CAP_NET_BIND_SERVICE.'),
   local_root: str('', 'Directory served to named users without a root of their own; empty means the root given on the command line.'),
   accept_timeout: uint(600, 'Seconds a passive data connection may take to arrive after the transfer command.', { unit: 's' }),
   connect_timeout: uint(300, 'Seconds an active (PORT/EPRT) data connection may take to connect.', { unit: 's' }),

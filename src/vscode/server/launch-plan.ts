@@ -7,8 +7,6 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { applyOverrides, ConfigError, defaultTunables, Override, parseConfig, TunableKey, Tunables, UserAccount } from '../../core/server';
 
-/** Port used when neither a setting nor the file chooses one: 21 needs root on most systems. */
-export const EDITOR_DEFAULT_PORT = 2121;
 
 export interface LaunchInputs {
   /** Overrides from explicitly set settings (see settingsOverrides). */
@@ -31,7 +29,7 @@ export interface LaunchPlan {
 
 /** Resolves the plan; throws a ConfigError naming the setting or the file:line at fault. */
 export function planLaunch(inputs: LaunchInputs): LaunchPlan {
-  let tunables: Tunables = { ...defaultTunables(), listen_port: EDITOR_DEFAULT_PORT };
+  let tunables: Tunables = defaultTunables();
   try {
     tunables = applyOverrides(tunables, inputs.settings);
   } catch (err) {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ConfigError, defaultTunables, Override } from '../../../src/core/server';
-import { EDITOR_DEFAULT_PORT, exposesClearText, isLoopback, planLaunch } from '../../../src/vscode/server/launch-plan';
+import { exposesClearText, isLoopback, planLaunch } from '../../../src/vscode/server/launch-plan';
 import { testPasswordHash } from '../../helpers/ferry-server';
 
 const setting = (text: string, name = 'ferry.server.x'): Override => ({ text, source: name });
@@ -10,7 +10,8 @@ const FILE = path.resolve('/ws/mini_ftpd.conf');
 describe('Serve command: launch plan', () => {
   it('starts from the table\'s defaults on port 2121, loopback only, no anonymous, with a generated user', () => {
     const plan = planLaunch({ settings: [] });
-    assert.deepEqual(plan.tunables, { ...defaultTunables(), listen_port: EDITOR_DEFAULT_PORT });
+    assert.deepEqual(plan.tunables, defaultTunables());
+    assert.equal(plan.tunables.listen_port, 2121);
     assert.equal(plan.tunables.listen_address, '127.0.0.1');
     assert.equal(plan.tunables.anonymous_enable, false);
     assert.equal(plan.needsGeneratedUser, true);

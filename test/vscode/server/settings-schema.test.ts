@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyOverrides, defaultTunables, TunableKey, TUNABLES } from '../../../src/core/server';
+import { planLaunch } from '../../../src/vscode/server/launch-plan';
 import { CONFIG_FILE_SETTING, CONFIGURATION_ID, serverConfiguration, SERVER_SECTION, settingName, SettingSchema, settingsOverrides } from '../../../src/vscode/server/settings-schema';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -18,6 +19,12 @@ function contributedBlock(): { title: string; properties: Record<string, Setting
 }
 
 describe('ferry.server.* settings ↔ tunables table', () => {
+  it('shows the port Serve listens on by default (one truth: 2121, the table\'s default)', () => {
+    const shown = (contributedBlock().properties['ferry.server.listenPort'] as { default: number }).default;
+    assert.equal(shown, planLaunch({ settings: [] }).tunables.listen_port);
+    assert.equal(shown, 2121);
+  });
+
   it('package.json holds exactly what the generator derives from the table (npm run generate:settings)', () => {
     assert.deepEqual(contributedBlock(), serverConfiguration());
   });
