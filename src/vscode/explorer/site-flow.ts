@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { NAME_ENCODINGS } from '../../core/client/name-encodings';
 import { isPort, parsePortRange, SiteConfig } from './model/site-config';
 import { looksLikeUrl, parseSiteUrl } from './model/site-url';
 import { askChoice, askText, BACK, runSteps, StepAnswer, StepPosition } from './quick-steps';
@@ -128,13 +129,10 @@ export async function siteFlow(title: string, initial?: SiteDraft): Promise<Site
     async (p) => {
       const answer = await askChoice(at(p), {
         placeholder: t('Encoding of file names'),
-        items: [
-          { label: 'UTF-8', description: t('modern servers'), value: 'utf8' as const },
-          { label: 'Latin-1 (ISO-8859-1)', description: t('old servers whose names look garbled in UTF-8'), value: 'latin1' as const },
-        ],
-        active: site.encoding ?? 'utf8',
+        items: NAME_ENCODINGS.map((e) => ({ label: e.label, description: e.name, value: e.name })),
+        active: site.encoding ?? 'auto',
       });
-      return settleStep(answer, (v) => (site.encoding = v === 'utf8' ? undefined : v));
+      return settleStep(answer, (v) => (site.encoding = v === 'auto' ? undefined : v));
     },
     async (p) => {
       const answer = await askText(at(p), {

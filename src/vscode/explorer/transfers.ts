@@ -52,6 +52,7 @@ export class Transfers implements vscode.Disposable {
           resume,
           signal: abort.signal,
           verifyHash: settings.get<boolean>('verifyHash', false),
+          preserveTime: settings.get<boolean>('preserveTimes', true),
           onProgress: (s) => {
             const next = s.fraction === undefined ? percent : Math.min(100, s.fraction * 100);
             progress.report({ message: vscode.l10n.t('{0} of {1} · {2}/s', formatBytes(s.bytes), formatBytes(s.totalBytes), formatBytes(s.rate)), increment: next - percent });

@@ -41,9 +41,16 @@ describe('explorer: test connection report', () => {
       'Encryption: none; the password and the files travel in plain text.',
       'Data connections: active mode works (PORT).',
       'Listings: LIST only; times may be approximate.',
-      'File names: the server does not announce UTF-8; choose Latin-1 if names look wrong.',
+      'File names: the server does not announce UTF-8; choose its encoding in the site if names look wrong.',
       'Resume: no REST STREAM; uploads resume by appending.',
       'Login folder: / (0 entries).',
     ]);
+  });
+
+  it('passes on the encoding hint and says when LIST times are the server\'s local time', () => {
+    const capabilities = caps({ mlsd: false, encodingHint: "names look like GBK, not UTF-8 — set the site's encoding to gbk", listAheadOfMdtmMs: 8 * 3_600_000 });
+    const lines = describeConnection({ tls: 'none', secure: false, capabilities, dataStrategy: 'EPSV', home: '/', entries: 2 }, t);
+    assert.ok(lines.includes("File names: names look like GBK, not UTF-8 — set the site's encoding to gbk."), lines.join('\n'));
+    assert.ok(lines.includes("Times: LIST shows the server's local time (UTC+8:00); Ferry corrects them to UTC."), lines.join('\n'));
   });
 });

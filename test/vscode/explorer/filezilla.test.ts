@@ -65,6 +65,10 @@ describe('explorer: FileZilla sitemanager.xml import', () => {
     assert.equal(legacy.site.port, 990);
     assert.equal(legacy.site.dataMode, 'active');
     assert.equal(legacy.site.encoding, 'latin1');
+    for (const [custom, expected] of [['GBK', 'gbk'], ['Big5', 'big5'], ['Shift_JIS', 'shift_jis'], ['latin-1', 'latin1'], ['x-unknown', undefined]]) {
+      const [, site] = parseFileZillaSites(SITEMANAGER.replace('<CustomEncoding>ISO-8859-1</CustomEncoding>', `<CustomEncoding>${custom}</CustomEncoding>`)).sites;
+      assert.equal(site.site.encoding, expected, custom);
+    }
     assert.equal(legacy.site.maxConnections, 4);
     assert.equal(legacy.password, 'pässwort');
     assert.equal(mirror.site.tls, 'none');

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { NAME_ENCODINGS } from '../../../src/core/client/name-encodings';
 import { isPort, parsePortRange, readSite, readSites, remoteUrl, SiteConfig, slugify, storedForm, toSiteSettings, uniqueSiteId } from '../../../src/vscode/explorer/model/site-config';
 
 const base: SiteConfig = { id: 'shop', name: 'Shop', host: 'ftp.example.com', tls: 'explicit', dataMode: 'auto' };
@@ -27,7 +30,7 @@ describe('explorer: site settings', () => {
   });
 
   it('reads a hand-written entry with defaults', () => {
-    assert.deepEqual(readSite({ id: 'a', host: ' h ', port: 2121, tls: 'bogus', dataMode: 'active', encoding: 'latin1', maxConnections: 3.7 }), {
+    assert.deepEqual(readSite({ id: 'a', host: ' h ', port: 2121, tls: 'bogus', dataMode: 'active', encoding: 'cp936', listTimeOffsetMinutes: 480, maxConnections: 3.7 }), {
       id: 'a',
       name: 'h',
       host: 'h',
@@ -39,9 +42,14 @@ describe('explorer: site settings', () => {
       activeAddress: undefined,
       activePortRange: undefined,
       remotePath: undefined,
-      encoding: 'latin1',
+      encoding: 'gbk',
+      listTimeOffsetMinutes: 480,
       maxConnections: 3,
     });
+    // auto is the default (left out), unknown names and offsets beyond ±14 h are dropped.
+    assert.equal((readSite({ id: 'a', host: 'h', encoding: 'auto' }) as SiteConfig).encoding, undefined);
+    assert.equal((readSite({ id: 'a', host: 'h', encoding: 'klingon' }) as SiteConfig).encoding, undefined);
+    assert.equal((readSite({ id: 'a', host: 'h', listTimeOffsetMinutes: 900 }) as SiteConfig).listTimeOffsetMinutes, undefined);
   });
 
   it('reads certificate policies: verify, insecure, a pinned fingerprint', () => {
@@ -67,6 +75,14 @@ describe('explorer: site settings', () => {
     assert.equal(Object.keys(readSite({ ...base, password: 'x' }) as SiteConfig).includes('password'), false, 'readSite drops a password written into settings');
   });
 
+  it('offers in the settings schema exactly the encodings the client knows', () => {
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
+    const explorer = manifest.contributes.configuration.find((c: { id: string }) => c.id === 'ferry-explorer');
+    const encoding = explorer.properties['ferry.sites'].items.properties.encoding;
+    assert.deepEqual(encoding.enum, NAME_ENCODINGS.map((e) => e.name));
+    assert.equal(encoding.default, 'auto');
+  });
+
   it('builds the client core settings', () => {
     const log = () => undefined;
     const settings = toSiteSettings({ ...base, port: 990, tls: 'implicit', user: 'u', activePortRange: '50000-50010', certificate: 'insecure' }, 'pw', log);
@@ -81,6 +97,7 @@ describe('explorer: site settings', () => {
       activeAddress: undefined,
       activePortRange: [50000, 50010],
       encoding: undefined,
+      listTimeOffsetMinutes: undefined,
       maxConnections: undefined,
       log: undefined,
     });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BatchSnapshot } from '../../../src/vscode/explorer/model/progress';
 import { SiteClients } from '../../../src/vscode/explorer/model/site-clients';
@@ -41,6 +41,23 @@ describe('explorer: transfer jobs (cut and resumed) on Ferry\'s server', functio
     rmSync(local, { recursive: true, force: true });
   });
   beforeEach(() => (ends.length = 0));
+
+  it('keeps modification times both ways unless preserveTime is off (ferry.transfers.preserveTimes)', async () => {
+    const past = new Date('2018-05-06T07:08:09Z');
+    const file = path.join(local, 'dated.txt');
+    writeFileSync(file, 'dated');
+    utimesSync(file, past, past);
+    const { client } = await clients.connected('ferry');
+    const up: TransferJob = { direction: 'upload', siteId: 'ferry', items: [{ local: file, remote: '/dated.txt', folder: false, size: 5 }] };
+    await runTransferJob(client, up, { preserveTime: true });
+    assert.equal(statSync(path.join(server.root, 'dated.txt')).mtime.getTime(), past.getTime());
+    const down: TransferJob = { direction: 'download', siteId: 'ferry', items: [{ local: path.join(local, 'dated.down'), remote: '/dated.txt', folder: false, size: 5 }] };
+    await runTransferJob(client, down, { preserveTime: true });
+    assert.equal(statSync(path.join(local, 'dated.down')).mtime.getTime(), past.getTime());
+    const started = Date.now() - 2000;
+    await runTransferJob(client, { ...up, items: [{ ...up.items[0], remote: '/dated-now.txt' }] }, { preserveTime: false });
+    assert.ok(statSync(path.join(server.root, 'dated-now.txt')).mtime.getTime() >= started);
+  });
 
   it('resumes a cut download where it stopped', async () => {
     const content = randomBytes(SIZE);

@@ -1,4 +1,5 @@
 import type { DataMode, TlsMode } from '../../../core/client';
+import { NameEncoding, parseNameEncoding } from '../../../core/client/name-encodings';
 import type { ImportedSite, ImportResult } from './site-config';
 import { childElements, childText, ownText, parseXml, XmlElement } from './xml';
 
@@ -69,11 +70,17 @@ function readServer(server: XmlElement, folder: string): ImportedSite | { name: 
       tls,
       dataMode: PASV_MODES[childText(server, 'PasvMode') ?? ''] ?? 'auto',
       remotePath: parseRemoteDir(childText(server, 'RemoteDir')),
-      encoding: custom && LATIN1.test(custom) ? 'latin1' : undefined,
+      encoding: custom ? customEncoding(custom) : undefined,
       maxConnections: max > 0 ? max : undefined,
     },
     password: anonymous ? undefined : decodePassword(childElements(server, 'Pass')[0]),
   };
+}
+
+/** FileZilla's custom charset ("GBK", "Shift_JIS", "ISO-8859-1", "latin-1"…) as a site encoding. */
+function customEncoding(name: string): NameEncoding | undefined {
+  const encoding = parseNameEncoding(name) ?? (LATIN1.test(name) ? 'latin1' : undefined);
+  return encoding === 'auto' ? undefined : encoding;
 }
 
 function walk(container: XmlElement, folder: string, out: ImportResult): void {
@@ -90,7 +97,7 @@ function walk(container: XmlElement, folder: string, out: ImportResult): void {
 /**
  * Reads FileZilla's sitemanager.xml: FTP, FTPS and FTPES sites with folders as name prefixes
  * ("Work/Shop"), passwords decoded when stored in plain base64 (not when protected by a master
- * password), active/passive mode, remote folder, custom Latin-1 encodings.
+ * password), active/passive mode, remote folder, custom name encodings (GBK, Big5, Shift_JIS, Latin-1…).
  */
 export function parseFileZillaSites(xml: string): ImportResult {
   const doc = parseXml(xml);

@@ -1,4 +1,5 @@
 import type { DataMode, SiteSettings, TlsMode } from '../../../core/client';
+import { NameEncoding, parseNameEncoding } from '../../../core/client/name-encodings';
 
 /** Certificate policy of a TLS site: system CAs, any certificate, or one pinned SHA-256 fingerprint. */
 export type CertificatePolicy = 'verify' | 'insecure' | { fingerprint256: string };
@@ -25,7 +26,10 @@ export interface SiteConfig {
   activePortRange?: string;
   /** Folder the tree and a workspace folder start in; default: the login directory. */
   remotePath?: string;
-  encoding?: 'utf8' | 'latin1';
+  /** Name encoding; missing: auto (UTF-8 with a hint when names look like another one). */
+  encoding?: NameEncoding;
+  /** The server's LIST dates run this many minutes ahead of UTC; missing: detected per connection. */
+  listTimeOffsetMinutes?: number;
   maxConnections?: number;
 }
 
@@ -114,9 +118,16 @@ export function readSite(raw: unknown): SiteConfig | string {
     activeAddress: optionalString(r.activeAddress),
     activePortRange: typeof r.activePortRange === 'string' && parsePortRange(r.activePortRange) ? r.activePortRange : undefined,
     remotePath: optionalString(r.remotePath),
-    encoding: r.encoding === 'latin1' ? 'latin1' : r.encoding === 'utf8' ? 'utf8' : undefined,
+    encoding: encodingFrom(r.encoding),
+    listTimeOffsetMinutes: typeof r.listTimeOffsetMinutes === 'number' && Number.isInteger(r.listTimeOffsetMinutes) && Math.abs(r.listTimeOffsetMinutes) <= 840 ? r.listTimeOffsetMinutes : undefined,
     maxConnections: max,
   };
+}
+
+/** A stored encoding name (aliases such as cp936 accepted); auto and unknown names are left out. */
+function encodingFrom(value: unknown): NameEncoding | undefined {
+  const encoding = typeof value === 'string' ? parseNameEncoding(value) : undefined;
+  return encoding === 'auto' ? undefined : encoding;
 }
 
 /** Reads the whole `ferry.sites` array: usable sites (first of each id wins) and why others were skipped. */
@@ -152,6 +163,7 @@ export function toSiteSettings(site: SiteConfig, password: string | undefined, l
     activeAddress: site.activeAddress,
     activePortRange: site.activePortRange ? parsePortRange(site.activePortRange) : undefined,
     encoding: site.encoding,
+    listTimeOffsetMinutes: site.listTimeOffsetMinutes,
     maxConnections: site.maxConnections,
     log,
   };

@@ -25,6 +25,8 @@ export interface RunOptions {
   resume?: boolean;
   signal?: AbortSignal;
   verifyHash?: boolean;
+  /** Keep modification times both ways (the ferry.transfers.preserveTimes setting; default true). */
+  preserveTime?: boolean;
   onProgress?: (snapshot: BatchSnapshot) => void;
 }
 
@@ -33,7 +35,7 @@ export async function runTransferJob(client: FtpClient, job: TransferJob, option
   const batch = new BatchProgress();
   const report = (index: number, bytes: number, total: number) => options.onProgress?.(batch.update(index, bytes, total));
   job.items.forEach((item, index) => item.size !== undefined && report(index, 0, item.size));
-  const common = { resume: options.resume, signal: options.signal, verifyHash: options.verifyHash };
+  const common = { resume: options.resume, signal: options.signal, verifyHash: options.verifyHash, preserveTime: options.preserveTime };
   let files = 0;
   let bytes = 0;
   for (const [index, item] of job.items.entries()) {
