@@ -24,8 +24,9 @@ export class ControlClient {
     this.listen(socket);
   }
 
-  static async connect(port: number, host = '127.0.0.1'): Promise<{ client: ControlClient; greeting: FtpReply }> {
-    const socket = net.connect({ host, port });
+  /** `localAddress`: connect from another loopback address (127.0.0.2 is "another client" to per-address limits). */
+  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<{ client: ControlClient; greeting: FtpReply }> {
+    const socket = net.connect({ host, port, localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
@@ -95,17 +96,17 @@ export class ControlClient {
     return this.send(`PASS ${password}`);
   }
 
-  /** AUTH TLS and upgrade this connection (self-signed certificates accepted). */
-  async startTls(): Promise<FtpReply> {
+  /** AUTH TLS and upgrade this connection (self-signed certificates accepted; `options` add to tls.connect's). */
+  async startTls(options: tls.ConnectionOptions = {}): Promise<FtpReply> {
     const r = await this.send('AUTH TLS');
-    if (r.code === 234) await this.handshake();
+    if (r.code === 234) await this.handshake(options);
     return r;
   }
 
   /** The TLS handshake on this connection, once the server said 234. */
-  async handshake(): Promise<void> {
+  async handshake(options: tls.ConnectionOptions = {}): Promise<void> {
     this.socket.removeAllListeners('data');
-    const secure = tls.connect({ socket: this.socket as net.Socket, rejectUnauthorized: false });
+    const secure = tls.connect({ ...options, socket: this.socket as net.Socket, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', resolve);
       secure.once('error', reject);

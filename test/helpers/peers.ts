@@ -3,6 +3,7 @@ import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSy
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { SiteSettings } from '../../src/core/client';
+import type { Tunables } from '../../src/core/server';
 import { startTestServer, TestServer, TEST_PASSWORD, TEST_USER } from './ferry-server';
 import { run } from './processes';
 
@@ -78,9 +79,9 @@ export function externalPeers(): Peer[] {
   return PEER_PORTS.map(([name, port]) => ({ name, port, tls: fingerprint !== undefined, fingerprint, dataDir: path.join(PEERS_BASE, `data-${name}`) }));
 }
 
-/** Ferry's own server as the fifth peer: FTPS offered, FXP allowed, like the others. */
-export async function ferryPeer(): Promise<{ peer: Peer; server: TestServer }> {
-  const server = await startTestServer({ tunables: { ssl_enable: true, allow_fxp: true, local_umask: 0o022 } });
+/** Ferry's own server as the fifth peer: FTPS offered, FXP allowed, like the others (`tunables` add to that). */
+export async function ferryPeer(tunables: Partial<Tunables> = {}): Promise<{ peer: Peer; server: TestServer }> {
+  const server = await startTestServer({ tunables: { ssl_enable: true, allow_fxp: true, local_umask: 0o022, ...tunables } });
   const cert = readFileSync(path.join(server.stateDir, 'server-cert.pem'));
   return { server, peer: { name: 'ferry', port: server.port, tls: true, fingerprint: new X509Certificate(cert).fingerprint256, dataDir: server.root } };
 }

@@ -81,6 +81,24 @@ async function fxpPlans(source: CopyEndpoint, target: CopyEndpoint, options: Cop
   return plans.length > 0 ? plans : 'both servers use TLS, neither offers SSCN or CPSV, and clear server-to-server data is not allowed';
 }
 
+/**
+ * Servers seen refusing a server-to-server TLS data connection with "session reuse required"
+ * (vsftpd's and Ferry's require_ssl_reuse): as TLS server they accept only a data connection
+ * that resumes their own control connection's session, which the other server, the TLS client,
+ * can never hold. Ways that would make them the TLS server are not tried again with them; the
+ * other server has to be (and two such servers cannot do TLS FXP at all: relay, or turn the
+ * option off on one of them).
+ */
+const requiresReuse = new WeakSet<FtpClient>();
+
+/** The server that plays TLS server on a way's data connection: SSCN ON and CPSV make the other one the TLS client. */
+function tlsServerOf(way: FxpPlan): 'source' | 'target' | undefined {
+  const protection = way.protection;
+  if (protection?.mode === 'sscn') return protection.side === 'source' ? 'target' : 'source';
+  if (protection?.mode === 'cpsv') return way.passive === 'source' ? 'target' : 'source';
+  return undefined;
+}
+
 /** "name (1).ext", "name (2).ext", ... until the target has no such file. */
 async function freeName(target: CopyEndpoint): Promise<string> {
   const dir = path.posix.dirname(target.path);
@@ -164,8 +182,14 @@ async function tryFxp(source: CopyEndpoint, target: CopyEndpoint, plan: { target
   const { targetPath, size, conflict } = plan;
   const plans = await fxpPlans(source, target, options);
   if (typeof plans === 'string') refusals.push(plans);
+  const endpoint = { source, target };
   for (const way of typeof plans === 'string' ? [] : plans) {
     const label = `${way.passive} passive${way.protection ? `, ${way.protection.mode}${'side' in way.protection ? ` on the ${way.protection.side}` : ''}` : ''}`;
+    const tlsServer = tlsServerOf(way);
+    if (tlsServer && requiresReuse.has(endpoint[tlsServer].client)) {
+      refusals.push(`${label}: not tried, the ${tlsServer} server requires TLS session reuse`);
+      continue;
+    }
     try {
       options.onMethod?.('fxp', way.protection?.mode);
       const { protection } = await source.client.pool.run(
@@ -196,6 +220,7 @@ async function tryFxp(source: CopyEndpoint, target: CopyEndpoint, plan: { target
       // A refusal, a stall, or a server dropping the connection over the data handshake: try the next way.
       const worthAnother = err instanceof FxpRefusedError || err instanceof FxpStalledError || err instanceof ConnectionError || err instanceof RemoteReplyError;
       if (err instanceof CancelledError || !worthAnother) throw err;
+      if (err instanceof FxpRefusedError && /session reuse/i.test(err.reply)) requiresReuse.add(endpoint[err.server].client);
       refusals.push(`${label}: ${err.message}`);
       log(`FXP (${label}) failed: ${err.message}`);
       // Whatever reached the target came from this attempt: continue from there.
@@ -228,7 +253,9 @@ export async function copyFile(source: CopyEndpoint, target: CopyEndpoint, optio
     throw new FerryClientError(
       `FXP failed both ways (${refusals.join('; ')}) and relaying through this machine is disabled`,
       { operation: 'FXP copy', host: `${source.client.pool.label} -> ${target.client.pool.label}`, path: plan.targetPath },
-      'allow the relay, or permit FXP on the servers (Ferry: allow_fxp = YES; vsftpd: port_promiscuous/pasv_promiscuous)',
+      refusals.some((r) => /session reuse/i.test(r))
+        ? 'allow the relay, or let one server accept TLS data connections from the other (Ferry and vsftpd: require_ssl_reuse = NO; proftpd: TLSOptions NoSessionReuseRequired)'
+        : 'allow the relay, or permit FXP on the servers (Ferry: allow_fxp = YES; vsftpd: port_promiscuous/pasv_promiscuous)',
     );
   }
   options.log?.(`relaying ${source.path} through this machine from offset ${plan.offset}`);

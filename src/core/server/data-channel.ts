@@ -1,6 +1,5 @@
 import { closeSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
 import { ConnectFailure, connectWithTimeout } from '../net/connect';
 import { nativeIo } from '../native/native-io';
@@ -300,55 +299,4 @@ export function parseEprtArgument(arg: string): ActiveTarget | { unsupported: tr
   if (net.isIP(host) !== (proto === '1' ? 4 : 6) || !/^\d{1,5}$/.test(portText)) return undefined;
   const port = Number(portText);
   return port > 0 && port < 65536 ? { host, port } : undefined;
-}
-
-/**
- * Wraps a data socket in TLS as the client side (SSCN ON / CPSV): in a TLS FXP one of the two
- * servers must be the TLS client. The peer is another FTP server whose certificate this one
- * cannot judge; the control connections carry the trust.
- */
-export function clientDataSocket(socket: net.Socket, timeoutMs: number): Promise<tls.TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const secure = tls.connect({ socket, rejectUnauthorized: false });
-    const timer = setTimeout(() => fail(new Error('TLS handshake on the data connection timed out')), timeoutMs || 30_000);
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      secure.destroy();
-      reject(new FtpReplyError(Reply.CannotOpenData, `TLS negotiation (as client) on the data connection failed: ${err.message}.`));
-    };
-    secure.once('secureConnect', () => {
-      clearTimeout(timer);
-      secure.removeListener('error', fail);
-      resolve(secure);
-    });
-    secure.once('error', fail);
-  });
-}
-
-/**
- * Wraps a data socket in TLS as the server side (PROT P). The shared secure context lets a
- * client resume the control connection's session, which many servers require (vsftpd's
- * require_ssl_reuse) and clients such as curl and FileZilla always attempt.
- */
-export function secureDataSocket(socket: net.Socket, context: tls.SecureContext, timeoutMs: number): Promise<tls.TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
-    const timer = setTimeout(() => fail(new Error('TLS handshake on the data connection timed out')), timeoutMs || 30_000);
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      secure.destroy();
-      // OpenSSL messages end in a newline, which would split the reply and leave "425 ." as its last line.
-      reject(new FtpReplyError(Reply.CannotOpenData, `TLS negotiation on the data connection failed: ${err.message.replace(/\s+/g, ' ').trim()}.`));
-    };
-    // A peer that closes before handshaking must fail the transfer now, not after the timeout.
-    const onClose = () => fail(new Error('the data connection was closed before the TLS handshake completed'));
-    secure.once('secure', () => {
-      clearTimeout(timer);
-      secure.removeListener('error', fail);
-      secure.removeListener('close', onClose);
-      resolve(secure);
-    });
-    secure.once('error', fail);
-    secure.once('close', onClose);
-  });
 }

@@ -44,6 +44,8 @@ export const Reply = {
   NotImplementedForParameter: 504,
   /** 522: network protocol not supported (EPRT/EPSV, RFC 2428 §2). */
   UnsupportedNetworkProtocol: 522,
+  /** 522: TLS on the data connection refused: it did not resume the control connection's session (vsftpd's FTP_DATATLSBAD). */
+  DataTlsRefused: 522,
   /** 521: data connections must be protected (force_tls without PROT P), as vsftpd answers. */
   DataMustBeProtected: 521,
   NotLoggedIn: 530,

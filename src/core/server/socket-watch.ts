@@ -1,3 +1,4 @@
+import { tlsFailureWords } from './tls-errors';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl } from './transfer-control';
 
 /**
@@ -17,7 +18,8 @@ export class SocketWatch {
   ) {
     const onAbort = () => this.fail(abortedError());
     const onTimeout = () => this.fail(stalledError(ctl));
-    const onError = (err: Error) => this.fail(new DataConnectionError(`Data connection failed: ${err.message}.`));
+    // Plain words: a TLS data socket's error message is OpenSSL's internal text (tls-errors.ts).
+    const onError = (err: Error) => this.fail(new DataConnectionError(`Data connection failed: ${tlsFailureWords(err)}.`));
     const onClose = () => this.fail(new DataConnectionError('Data connection closed before the transfer finished.'));
     ctl.signal.addEventListener('abort', onAbort);
     if (ctl.idleTimeoutMs > 0) socket.setTimeout(ctl.idleTimeoutMs);

@@ -42,11 +42,41 @@ export async function loadCertificate(source: CertificateSource): Promise<{ cert
   return { cert: pems.cert, key: pems.private, generated: true };
 }
 
+type Material = { cert: string; key: string };
+
+/** What each server-wide context was made from: a control connection's own context is made from the same. */
+const materials = new WeakMap<tls.SecureContext, Material>();
+
+const contextOptions = (material: Material) => ({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' as const });
+
 /**
- * One secure context for the control and all data connections. Node's tls.Server would
- * install session-ticket keys itself; sockets wrapped by hand need them set here, or no
- * data connection could resume the control connection's TLS session.
+ * The server-wide secure context. Node's tls.Server would install session-ticket keys itself;
+ * sockets wrapped by hand need them set here, or no data connection could resume a session.
+ * With require_ssl_reuse each control connection gets a context of its own instead
+ * (controlConnectionContext); this one serves when it is off.
  */
-export function createServerContext(material: { cert: string; key: string }): tls.SecureContext {
-  return tls.createSecureContext({ cert: material.cert, key: material.key, ticketKeys: randomBytes(48), sessionTimeout: 3600, minVersion: 'TLSv1.2' });
+export function createServerContext(material: Material): tls.SecureContext {
+  const context = tls.createSecureContext({ ...contextOptions(material), ticketKeys: randomBytes(48), sessionTimeout: 3600 });
+  materials.set(context, material);
+  return context;
+}
+
+/** RFC 8446 §4.6.1: a TLS 1.3 ticket lives at most 7 days. */
+const TICKET_LIFETIME_MAX = 7 * 24 * 3600;
+
+/**
+ * A secure context for one control connection and its data connections only, with ticket keys
+ * of its own (the cost: a certificate and key loaded per TLS session, see README, FTPS). A
+ * session ticket is sealed with its context's keys, so a data connection resumes only with a
+ * ticket this control connection issued: one another client got from this server (any client
+ * that completes a handshake gets some) fails to decrypt, the handshake is a full one, and
+ * require_ssl_reuse refuses it. vsftpd gets the same binding from a process, with its own
+ * SSL_CTX, per session. Tickets may live as long as TLS allows: the keys die with the control
+ * connection anyway, and a client resuming its control session after hours of keep-alives
+ * must not be refused.
+ */
+export function controlConnectionContext(server: tls.SecureContext): tls.SecureContext {
+  const material = materials.get(server);
+  if (!material) throw new Error('controlConnectionContext: not a context made by createServerContext');
+  return tls.createSecureContext({ ...contextOptions(material), ticketKeys: randomBytes(48), sessionTimeout: TICKET_LIFETIME_MAX });
 }

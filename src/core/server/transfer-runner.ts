@@ -1,6 +1,8 @@
-import { clientDataSocket, closeConnection, connectActive, DataConnection, plainAddress, RawConnection, secureDataSocket } from './data-channel';
+import { closeConnection, connectActive, DataConnection, plainAddress, RawConnection } from './data-channel';
+import { clientDataSocket, secureDataSocket } from './data-tls';
 import { DataConnectionError, DataSocket, TransferControl } from './transfer-control';
 import { FtpReplyError, Reply } from './replies';
+import { dataTls } from './tls-session';
 import { fsErrorToReply } from './fs-errors';
 import { TransferInfo } from './server-context';
 import type { Session } from './session';
@@ -62,7 +64,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * deadlock (ftp-srv #366). The data setup is consumed: each PASV/PORT serves one transfer.
  */
 export async function runTransfer(session: Session, job: TransferJob): Promise<void> {
-  const { tunables, tlsContext } = session.server;
+  const { tunables } = session.server;
   const passive = session.passive;
   const active = session.active;
   session.passive = undefined;
@@ -75,6 +77,7 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   session.transfer = { info, abort, done: new Promise<void>((resolve) => (settle = resolve)) };
   session.server.emit('transfer-start', info);
   let connection: DataConnection | undefined;
+  let established = false;
   let socket: DataSocket | undefined;
   // A plain reply for success: an Error would capture a stack trace per transfer for nothing.
   let final: { code: number; message: string };
@@ -93,6 +96,10 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
         ? passive.accept(tunables.accept_timeout * 1000, job.direction === 'upload')
         : connectActive(active!, plainAddress(session.socket.localAddress), tunables.connect_timeout * 1000));
     connection = await abortable(raw, abort.signal);
+    // With TLS the data connection is there only after its handshake: one refused there (no
+    // TLS, not the control connection's session) has moved no byte, and an upload's cleanup
+    // must neither trim the file nor keep one it created.
+    established = !session.protectData;
     const ctl: TransferControl = {
       signal: abort.signal,
       buckets: session.buckets(job.direction === 'upload' ? 'upload' : 'download'),
@@ -106,8 +113,10 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
       socket = connection instanceof RawConnection ? connection.toSocket() : connection;
       if (session.protectData) {
         const asClient = session.sscnClient || (passive !== undefined && cpsv);
-        const handshake = asClient ? clientDataSocket(socket as never, tunables.connect_timeout * 1000) : secureDataSocket(socket as never, tlsContext!, tunables.connect_timeout * 1000);
+        const log = (line: string) => session.server.emit('log', `[${session.id}] ${line}`);
+        const handshake = asClient ? clientDataSocket(socket as never, tunables.connect_timeout * 1000, log) : secureDataSocket(socket as never, dataTls(session), tunables.connect_timeout * 1000);
         socket = await abortable(handshake, abort.signal);
+        established = true;
       }
       const rest = alreadySent ? { ...ctl, onProgress: (more: number) => ctl.onProgress(alreadySent + more) } : ctl;
       bytes += await job.run(socket, rest, alreadySent);
@@ -124,7 +133,7 @@ export async function runTransfer(session: Session, job: TransferJob): Promise<v
   if (connection) closeConnection(connection);
   // Cleanup (closing and trimming the file) happens before the final reply, so a client
   // that checks the size right after 226 sees the finished file.
-  await job.cleanup?.(info, connection !== undefined).catch((err: Error) => session.server.emit('log', `[${session.id}] cleanup of ${job.path} failed: ${err.message}`));
+  await job.cleanup?.(info, established).catch((err: Error) => session.server.emit('log', `[${session.id}] cleanup of ${job.path} failed: ${err.message}`));
   session.reply(final.code, final.message);
   session.transfer = undefined;
   session.server.emit('transfer-end', info);

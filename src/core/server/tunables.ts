@@ -58,6 +58,7 @@ export const TUNABLES = {
   allow_fxp: bool(false, 'Allow data connections to/from addresses other than the client\'s (FXP). Off = RFC 2577 bounce protection.'),
   ssl_enable: bool(false, 'Offer explicit FTPS (AUTH TLS). Without a certificate file a self-signed one is generated and kept.'),
   force_tls: bool(false, 'Refuse USER/PASS on connections that have not done AUTH TLS, and require PROT P for transfers.'),
+  require_ssl_reuse: bool(true, 'Refuse (522) a PROT P data connection whose TLS session does not resume this control connection\'s own, so no one but the logged-in client can open it (as vsftpd). Turn off for clients that never resume (Python\'s ftplib) and for TLS FXP where the other server is the TLS client.'),
   rsa_cert_file: str('', 'PEM certificate (chain) for FTPS.'),
   rsa_private_key_file: str('', 'PEM private key for FTPS; empty means the key is in rsa_cert_file.'),
   max_login_fails: uint(3, 'Failed PASS attempts allowed per connection before it is closed with 421.', { min: 1 }),

@@ -1,5 +1,9 @@
+import type * as tls from 'node:tls';
 import type { CommandSpec } from '../command-table';
+import { reportTlsErrors } from '../data-tls';
 import { FtpReplyError, Reply } from '../replies';
+import { tlsLogText } from '../tls-errors';
+import { controlTlsContext } from '../tls-session';
 
 /** RFC 4217 explicit FTPS: AUTH TLS, PBSZ, PROT; CCC is refused (it would expose later commands). */
 export const tlsCommands: CommandSpec[] = [
@@ -14,11 +18,15 @@ export const tlsCommands: CommandSpec[] = [
       const mechanism = arg.trim().toUpperCase();
       if (mechanism !== 'TLS' && mechanism !== 'TLS-C' && mechanism !== 'SSL') throw new FtpReplyError(Reply.NotImplementedForParameter, `AUTH ${arg} is not supported, use AUTH TLS.`);
       if (session.secure) throw new FtpReplyError(Reply.BadSequence, 'Already using TLS.');
+      const own = controlTlsContext(session, context);
       session.reply(Reply.AuthAccepted, 'Proceed with TLS negotiation.');
       // RFC 4217 §4: the security exchange resets the login state.
       session.user = undefined;
       session.pendingUser = undefined;
-      session.upgradeToTls(context);
+      session.upgradeToTls(own);
+      // A TLS error (in the handshake or a corrupted record later) closes the session, as it
+      // has no TLS left to reply on; the log says why in full, replies never carry OpenSSL's text.
+      reportTlsErrors(session.socket as tls.TLSSocket).once('error', (err: Error) => session.server.emit('log', `[${session.id}] TLS control connection failed: ${tlsLogText(err)}`));
     },
   },
   {
