@@ -11,8 +11,9 @@
  *   BENCH_REPS=N    repetitions of each throughput / small-file / login measurement
  *   BENCH_DIR=DIR   where the test files go (default: /dev/shm when it has room, else the OS temp dir)
  *   BENCH_ONLY=a,b  only these competitors (ferry is always included)
- *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client,fxp,queue (default: all; client =
- *                   bench/client-bench.ts, fxp = bench/fxp-bench.ts, queue = bench/queue-bench.ts)
+ *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client,fxp,queue,guess (default: all; client =
+ *                   bench/client-bench.ts, fxp = bench/fxp-bench.ts, queue = bench/queue-bench.ts,
+ *                   guess = bench/guess-bench.ts: a logged-in user's MLST while 40 connections guess passwords)
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -26,6 +27,7 @@ import { emit, fmt, median, percentile, progress } from './stats';
 import { runClientBench } from './client-bench';
 import { makeRandomFile } from './files';
 import { runFxpBench } from './fxp-bench';
+import { runGuessBench } from './guess-bench';
 import { runQueueBench } from './queue-bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -50,7 +52,7 @@ const IDLE_SETTLE_MS = QUICK ? 6000 : 30_000;
 const RATE = 10_000_000;
 const RATE_SECONDS = QUICK ? 3 : 10;
 const COMPETITORS = ['vsftpd', 'ftpsrv', 'pyftpdlib'] as const;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client,fxp,queue').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client,fxp,queue,guess').split(','));
 /** Phases that need the four servers of the server comparison (started once for all of them). */
 const SERVER_PHASES = ['dl', 'ul', 'small', 'login', 'idle', 'rate'];
 
@@ -444,7 +446,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The parts that start servers of their own: client, FXP, queue. */
+/** The parts that start servers of their own: client, FXP, queue, guess. */
 async function laterPhases(dir: string): Promise<void> {
   if (PHASES.has('client')) {
     console.log('\n# client (Ferry vs curl vs basic-ftp against vsftpd) benchmarks');
@@ -457,6 +459,10 @@ async function laterPhases(dir: string): Promise<void> {
   if (PHASES.has('queue')) {
     console.log('\n# queue and panel benchmarks (TransferQueue between Ferry servers, the panel rendered in happy-dom)');
     await runQueueBench(dir);
+  }
+  if (PHASES.has('guess')) {
+    console.log('\n# guessing benchmarks (a logged-in user\'s MLST while 40 connections guess passwords)');
+    await runGuessBench(dir);
   }
 }
 

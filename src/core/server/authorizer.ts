@@ -1,4 +1,5 @@
 import { parsePasswordHash, VerifiedPasswordCache, verifyPassword } from './password';
+import { verificationGate } from './verification-gate';
 
 /** A configured account: `user = name:hash:perms[:root]` in mini_ftpd.conf. */
 export interface UserAccount {
@@ -43,8 +44,12 @@ export class Authorizer {
     return this.options.anonymous !== undefined && ANONYMOUS_NAMES.has(name.toLowerCase()) && !this.accounts.has(name);
   }
 
-  /** Resolves to the user on success, undefined on a wrong name or password (never says which). */
-  async authenticate(name: string, password: string): Promise<AuthorizedUser | undefined> {
+  /**
+   * Resolves to the user on success, undefined on a wrong name or password (never says which).
+   * Password checks wait their turn at the verification gate, in turn with other `source`s
+   * (the client's address, see login-guard.ts); a full queue rejects with VerificationBusyError.
+   */
+  async authenticate(name: string, password: string, source = ''): Promise<AuthorizedUser | undefined> {
     if (this.isAnonymousName(name)) {
       const anon = this.options.anonymous!;
       return { name, perms: anon.perms, root: anon.root, anonymous: true };
@@ -52,11 +57,11 @@ export class Authorizer {
     const account = this.accounts.get(name);
     const hash = account ? parsePasswordHash(account.passwordHash) : undefined;
     if (!account || !hash) {
-      await verifyPassword(password, DECOY_HASH);
+      await verificationGate.run(source, () => verifyPassword(password, DECOY_HASH));
       return undefined;
     }
     const cacheKey = `${account.name}\0${account.passwordHash}`;
-    const ok = this.cache.matches(cacheKey, password) || (await this.verifyOnce(cacheKey, password, hash));
+    const ok = this.cache.matches(cacheKey, password) || (await this.verifyOnce(cacheKey, password, hash, source));
     if (!ok) return undefined;
     return { name: account.name, perms: account.perms, root: account.root ?? this.options.defaultRoot, anonymous: false };
   }
@@ -66,11 +71,12 @@ export class Authorizer {
    * opening several connections at once) share it instead of each holding 32 MiB and a
    * thread-pool thread for tens of milliseconds. Different passwords never share.
    */
-  private verifyOnce(cacheKey: string, password: string, hash: NonNullable<ReturnType<typeof parsePasswordHash>>): Promise<boolean> {
+  private verifyOnce(cacheKey: string, password: string, hash: NonNullable<ReturnType<typeof parsePasswordHash>>, source: string): Promise<boolean> {
     const key = `${cacheKey}\0${this.cache.fingerprint(password)}`;
     let pending = this.verifying.get(key);
     if (!pending) {
-      pending = verifyPassword(password, hash)
+      pending = verificationGate
+        .run(source, () => verifyPassword(password, hash))
         .then((ok) => {
           if (ok) this.cache.remember(cacheKey, password);
           return ok;

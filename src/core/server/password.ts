@@ -16,11 +16,25 @@ interface ParsedHash {
   key: Buffer;
 }
 
+const load = { running: 0, peak: 0 };
+
+/** scrypt computations running in the thread pool now, and the most there ever were at once (tests and diagnostics). */
+export function scryptLoad(): { running: number; peak: number } {
+  return { ...load };
+}
+
+/** Starts a new peak from what runs now, so a test measures its own load, not earlier tests'. */
+export function resetScryptPeak(): void {
+  load.peak = load.running;
+}
+
 function scryptAsync(password: string, salt: Buffer, cost: { N: number; r: number; p: number }, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+  load.running++;
+  load.peak = Math.max(load.peak, load.running);
+  return new Promise<Buffer>((resolve, reject) => {
     // maxmem must cover 128 * N * r bytes, or Node refuses the parameters.
     scrypt(password, salt, length, { ...cost, maxmem: 256 * cost.N * cost.r }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  }).finally(() => load.running--);
 }
 
 export function parsePasswordHash(text: string): ParsedHash | undefined {

@@ -1,5 +1,6 @@
 import * as tls from 'node:tls';
 import { Authorizer } from './authorizer';
+import type { LoginGuard } from './login-guard';
 import { TokenBucket } from './throttle';
 import { Tunables } from './tunables';
 
@@ -32,6 +33,8 @@ export interface SessionInfo {
 export interface ServerContext {
   readonly tunables: Tunables;
   readonly authorizer: Authorizer;
+  /** Failed logins per source address, across connections: delays and bans. */
+  readonly loginGuard: LoginGuard;
   readonly tlsContext?: tls.SecureContext;
   readonly globalUpload?: TokenBucket;
   readonly globalDownload?: TokenBucket;

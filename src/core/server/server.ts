@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Authorizer, UserAccount } from './authorizer';
 import { confinementUnavailable } from './beneath';
 import { ConfigError, tunableProblems } from './config';
+import { bannedText, LoginGuard } from './login-guard';
 import { plainAddress } from './data-channel';
 import { Reply } from './replies';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
@@ -66,6 +67,7 @@ class FtpServer extends EventEmitter<ServerEvents> implements ServerHandle, Serv
   private nextId = 1;
   readonly globalUpload?: TokenBucket;
   readonly globalDownload?: TokenBucket;
+  readonly loginGuard: LoginGuard;
   tlsContext?: ServerContext['tlsContext'];
 
   constructor(
@@ -75,6 +77,7 @@ class FtpServer extends EventEmitter<ServerEvents> implements ServerHandle, Serv
     super();
     if (tunables.global_upload_rate > 0) this.globalUpload = new TokenBucket(tunables.global_upload_rate);
     if (tunables.global_download_rate > 0) this.globalDownload = new TokenBucket(tunables.global_download_rate);
+    this.loginGuard = new LoginGuard(tunables);
     this.listener = net.createServer((socket) => this.onConnection(socket));
   }
 
@@ -95,7 +98,7 @@ class FtpServer extends EventEmitter<ServerEvents> implements ServerHandle, Serv
     this.address = { host: a.address, port: a.port };
   }
 
-  /** maximum_clients and max_conns_per_ip are checked before any session state exists. */
+  /** maximum_clients, max_conns_per_ip and login bans are checked before any session state exists. */
   private onConnection(socket: net.Socket): void {
     const ip = plainAddress(socket.remoteAddress);
     const { maximum_clients, max_conns_per_ip } = this.tunables;
@@ -107,6 +110,8 @@ class FtpServer extends EventEmitter<ServerEvents> implements ServerHandle, Serv
     if (maximum_clients > 0 && this.sessionsById.size >= maximum_clients) return refuse(`Too many users (maximum_clients = ${maximum_clients}), try again later.`);
     const fromIp = this.perIp.get(ip) ?? 0;
     if (max_conns_per_ip > 0 && fromIp >= max_conns_per_ip) return refuse(`Too many connections from your address (max_conns_per_ip = ${max_conns_per_ip}).`);
+    const banned = this.loginGuard.banSecondsLeft(ip);
+    if (banned > 0) return refuse(bannedText(banned));
     this.perIp.set(ip, fromIp + 1);
     const session = new Session(this.nextId++, socket, this, (s) => this.onSessionClosed(s, ip));
     this.sessionsById.set(session.id, session);

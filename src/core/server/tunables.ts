@@ -63,6 +63,9 @@ export const TUNABLES = {
   rsa_private_key_file: str('', 'PEM private key for FTPS; empty means the key is in rsa_cert_file.'),
   max_login_fails: uint(3, 'Failed PASS attempts allowed per connection before it is closed with 421.', { min: 1 }),
   login_fail_delay_ms: uint(500, 'Delay before answering a failed login; doubles with each further failure (capped at 8 s).', { unit: 'ms', max: 60000 }),
+  max_login_fails_per_ip: uint(10, 'Failed logins from one address, over all its connections, before it is banned for login_ban_time (an IPv6 /64 counts as one address). 0 = never ban.'),
+  login_fail_window: uint(600, 'Seconds without a failed login after which an address\'s failure count (for login_fail_delay_ms and the ban) starts again from zero.', { unit: 's', min: 1 }),
+  login_ban_time: uint(600, 'Seconds a banned address is refused: new connections, USER and PASS from it get 421.', { unit: 's', min: 1 }),
   ftpd_banner: str('Ferry FTP server ready.', 'Text of the 220 greeting.'),
 } as const;
 

@@ -1,9 +1,10 @@
+import type { AuthorizedUser } from '../authorizer';
 import type { CommandSpec } from '../command-table';
+import { bannedText, loginSource } from '../login-guard';
 import { FtpReplyError, Reply } from '../replies';
 import { RootedFs } from '../rooted-fs';
 import type { Session } from '../session';
-
-const MAX_FAIL_DELAY_MS = 8000;
+import { VerificationBusyError } from '../verification-gate';
 
 function requireTlsIfForced(session: Session): void {
   if (session.server.tunables.force_tls && !session.secure) {
@@ -11,25 +12,53 @@ function requireTlsIfForced(session: Session): void {
   }
 }
 
+/** Answers 421 and closes: the session may not try again on this connection. */
+function refuse(session: Session, text: string): void {
+  session.reply(Reply.ServiceUnavailable, text);
+  session.close();
+}
+
+/** True (after refusing) when the client's address is banned for failed logins (login-guard.ts). */
+function refusedAsBanned(session: Session): boolean {
+  const left = session.server.loginGuard.banSecondsLeft(session.remoteAddress);
+  if (left > 0) refuse(session, bannedText(left));
+  return left > 0;
+}
+
+/**
+ * Counts a failed login, waits the growing delay, then answers 530 — or 421 when this failure
+ * banned the address (at once: the ban is the answer, and a delay longer than login_ban_time
+ * would otherwise let the 530 through after the ban ended) or used up max_login_fails.
+ */
+async function failLogin(session: Session): Promise<void> {
+  const { loginGuard, tunables } = session.server;
+  session.loginFailures++;
+  const { delayMs, banned } = loginGuard.recordFailure(session.remoteAddress, session.loginFailures);
+  if (banned) return refuse(session, bannedText(Math.max(1, loginGuard.banSecondsLeft(session.remoteAddress))));
+  // The delay slows guessing from every connection of the address; the hash cost was paid already.
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  if (session.isClosed || refusedAsBanned(session)) return;
+  if (session.loginFailures >= tunables.max_login_fails) {
+    return refuse(session, `Too many failed logins (${session.loginFailures}), closing connection.`);
+  }
+  throw new FtpReplyError(Reply.NotLoggedIn, 'Login incorrect.');
+}
+
 async function pass(session: Session, password: string): Promise<void> {
   requireTlsIfForced(session);
   const name = session.pendingUser!;
   session.pendingUser = undefined;
-  const { authorizer, tunables } = session.server;
-  const user = await authorizer.authenticate(name, password);
-  if (session.isClosed) return;
-  if (!user) {
-    session.loginFailures++;
-    // Growing delay before the answer slows guessing; the hash cost was paid already.
-    const delay = Math.min(tunables.login_fail_delay_ms * 2 ** (session.loginFailures - 1), MAX_FAIL_DELAY_MS);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    if (session.loginFailures >= tunables.max_login_fails) {
-      session.reply(Reply.ServiceUnavailable, `Too many failed logins (${session.loginFailures}), closing connection.`);
-      session.close();
-      return;
-    }
-    throw new FtpReplyError(Reply.NotLoggedIn, 'Login incorrect.');
+  if (refusedAsBanned(session)) return;
+  let user: AuthorizedUser | undefined;
+  try {
+    user = await session.server.authorizer.authenticate(name, password, loginSource(session.remoteAddress));
+  } catch (err) {
+    if (err instanceof VerificationBusyError) return refuse(session, err.message);
+    throw err;
   }
+  // Another connection of this address may have set a ban while the password was being checked.
+  if (session.isClosed || refusedAsBanned(session)) return;
+  if (!user) return failLogin(session);
   let fs: RootedFs;
   try {
     fs = await RootedFs.open(user.root);
@@ -51,6 +80,7 @@ export const authCommands: CommandSpec[] = [
     help: 'USER <name>',
     handler: (session, name) => {
       requireTlsIfForced(session);
+      if (refusedAsBanned(session)) return;
       // A new USER logs the session out first (RFC 959 allows changing user at any time).
       session.user = undefined;
       session.fs = undefined;
