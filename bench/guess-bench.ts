@@ -145,16 +145,7 @@ function attack(server: RunningServer, measureMs: number): { counts: Promise<Att
 
 /** Starts the server with `s.env` added to the environment it inherits. */
 async function start(s: Scenario, root: string, dir: string): Promise<RunningServer> {
-  if (s.server === 'ferry') {
-    const saved = Object.keys(s.env ?? {}).map((k) => [k, process.env[k]] as const);
-    Object.assign(process.env, s.env);
-    try {
-      return await startFerry(root, s.set ?? [], s.label);
-    } finally {
-      for (const [k, v] of saved) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  if (s.server === 'ferry') return startFerry(root, s.set ?? [], s.label, '127.0.0.1', s.env);
   if (s.server === 'pyftpdlib') return startPyftpdlib(root, dir);
   return startFtpSrv(root);
 }

@@ -11,6 +11,7 @@
  *   BENCH_REPS=N    repetitions of each throughput / small-file / login measurement
  *   BENCH_DIR=DIR   where the test files go (default: /dev/shm when it has room, else the OS temp dir)
  *   BENCH_ONLY=a,b  only these competitors (ferry is always included)
+ *   BENCH_FERRY_UNCONFINED=1  also Ferry with FERRY_CONFINE=0 (path checks only), to measure what confinement costs
  *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client,fxp,queue,guess (default: all; client =
  *                   bench/client-bench.ts, fxp = bench/fxp-bench.ts, queue = bench/queue-bench.ts,
  *                   guess = bench/guess-bench.ts: a logged-in user's MLST while 40 connections guess passwords)
@@ -350,6 +351,8 @@ async function main(): Promise<void> {
     const only = process.env.BENCH_ONLY?.split(',');
     const missing = availability();
     servers.push(await start('ferry', root, dir));
+    // The cost of kernel confinement (openat2 beneath the root, issue 12): the same server with path checks only.
+    if (process.env.BENCH_FERRY_UNCONFINED === '1') servers.push(await startFerry(root, [], 'ferry_unconfined', '127.0.0.1', { FERRY_CONFINE: '0' }));
     for (const name of COMPETITORS) {
       if (only && !only.includes(name)) continue;
       if (missing[name]) {

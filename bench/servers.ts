@@ -81,8 +81,9 @@ async function launch(
   port: number,
   login: { user: string; pass: string; uploadDir: string; forks?: boolean; host?: string },
   readyLine?: RegExp,
+  env?: Record<string, string>,
 ): Promise<RunningServer> {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   live.add(child);
   let tail = '';
   let exited = false;
@@ -157,8 +158,11 @@ export function ferryNodeVersion(): string {
   return FERRY_NODE === process.execPath ? process.version : execFileSync(FERRY_NODE, ['--version'], { encoding: 'utf8' }).trim();
 }
 
-/** Ferry through its CLI, as a user runs it; `host` is its listen address (another loopback address is "another machine" to a server's FXP checks). */
-export async function startFerry(root: string, extraSet: string[] = [], label = 'ferry', host = '127.0.0.1'): Promise<RunningServer> {
+/**
+ * Ferry through its CLI, as a user runs it; `host` is its listen address (another loopback address
+ * is "another machine" to a server's FXP checks); `env` is added to the environment it inherits.
+ */
+export async function startFerry(root: string, extraSet: string[] = [], label = 'ferry', host = '127.0.0.1', env?: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const cli = path.join(REPO, 'out', 'src', 'cli.js');
   const sets = ['max_conns_per_ip=0', 'maximum_clients=0', 'local_umask=022', ...extraSet].flatMap((s) => ['--set', s]);
@@ -168,7 +172,7 @@ export async function startFerry(root: string, extraSet: string[] = [], label = 
     pass: 'secret',
     uploadDir: 'up-ferry',
     host,
-  }, /listening on ftp:\/\//);
+  }, /listening on ftp:\/\//, env);
 }
 
 /**
