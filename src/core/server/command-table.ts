@@ -1,5 +1,5 @@
 import { Permission } from './permissions';
-import { FtpReplyError, Reply } from './replies';
+import { FtpReplyError, Reply } from '../protocol/replies';
 import type { Session } from './session';
 import { authCommands } from './commands/auth';
 import { dataSetupCommands } from './commands/data-setup';

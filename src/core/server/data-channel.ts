@@ -3,8 +3,8 @@ import * as net from 'node:net';
 import { plainAddress } from '../net/address';
 import { ConnectFailure, connectWithTimeout } from '../net/connect';
 import { nativeIo } from '../native/native-io';
-import { peerClosedQuietly } from './native-transfer';
-import { FtpReplyError, Reply } from './replies';
+import { peerClosedQuietly } from '../data/native-transfer';
+import { FtpReplyError, Reply } from '../protocol/replies';
 
 export { plainAddress };
 
@@ -54,7 +54,7 @@ function passivePorts(min: number, max: number): { first: number; step: number; 
 
 /**
  * A data connection the native listener accepted, still a bare descriptor: a small download
- * writes to it directly (file-transfer.ts sendNow) and never builds a net.Socket; anything else
+ * writes to it directly (file-socket.ts sendNow) and never builds a net.Socket; anything else
  * wraps it in one.
  */
 export class RawConnection {

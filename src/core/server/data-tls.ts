@@ -1,8 +1,8 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
-import { FtpReplyError, Reply } from './replies';
-import { tlsFailureWords, tlsLogText } from './tls-errors';
+import { FtpReplyError, Reply } from '../protocol/replies';
+import { tlsFailureWords, tlsLogText } from '../data/tls-errors';
 
 /*
  * TLS on data connections (PROT P), both roles: this server as TLS server (RFC 4217), or as

@@ -1,4 +1,4 @@
-import { FtpReplyError, Reply } from './replies';
+import { FtpReplyError, Reply } from '../protocol/replies';
 
 /** The reply for a path that leads (or would lead) outside the served root. */
 export function outsideRoot(virtual: string): FtpReplyError {

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { confinementUnavailable, heldName, O_PATH, openBeneath } from './beneath';
-import { openFile, openWithoutSymlinks } from './fast-fs';
+import { openFile, openWithoutSymlinks } from '../data/fast-fs';
 import { fsErrorToReply, outsideRoot } from './fs-errors';
 import { decodeName, fsPath } from './name-bytes';
-import { FtpReplyError, Reply } from './replies';
+import { FtpReplyError, Reply } from '../protocol/replies';
 
 /**
  * Where an open descriptor really leads, read from /proc (Linux): the kernel resolved every

@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import { Authorizer } from './authorizer';
 import type { LoginGuard } from './login-guard';
-import { TokenBucket } from './throttle';
+import { TokenBucket } from '../data/throttle';
 import { Tunables } from './tunables';
 
 /** What a transfer looks like to observers (status views, logs). */

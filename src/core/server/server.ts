@@ -7,10 +7,10 @@ import { confinementUnavailable } from './beneath';
 import { ConfigError, tunableProblems } from './config';
 import { bannedText, LoginGuard } from './login-guard';
 import { plainAddress } from './data-channel';
-import { Reply } from './replies';
+import { Reply } from '../protocol/replies';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
 import { Session } from './session';
-import { TokenBucket } from './throttle';
+import { TokenBucket } from '../data/throttle';
 import { createServerContext, loadCertificate } from './tls-material';
 import { defaultTunables, Tunables } from './tunables';
 

@@ -8,10 +8,10 @@ import { ControlParser, ParsedLine } from './control-parser';
 import { ActiveTarget, PassiveListener, plainAddress } from './data-channel';
 import { MLST_FACTS, MlstFact } from './listing';
 import { encodeName } from './name-bytes';
-import { plainSocketDescriptor } from './native-transfer';
+import { plainSocketDescriptor } from '../data/native-transfer';
 import type { HeldPath, RootedFs } from './rooted-fs';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
-import { TokenBucket } from './throttle';
+import { TokenBucket } from '../data/throttle';
 
 /**
  * Reply bytes a session may have waiting on its control socket (not yet taken by the kernel)

@@ -1,6 +1,6 @@
 import * as tls from 'node:tls';
 import type { DataTls } from './data-tls';
-import { FtpReplyError, Reply } from './replies';
+import { FtpReplyError, Reply } from '../protocol/replies';
 import type { Session } from './session';
 import { controlConnectionContext } from './tls-material';
 

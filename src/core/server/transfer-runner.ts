@@ -1,17 +1,11 @@
 import { closeConnection, connectActive, DataConnection, plainAddress, RawConnection } from './data-channel';
 import { clientDataSocket, secureDataSocket } from './data-tls';
-import { DataConnectionError, DataSocket, TransferControl } from './transfer-control';
-import { FtpReplyError, Reply } from './replies';
+import { DataConnectionError, DataSocket, SentNow, TransferControl } from '../data/transfer-control';
+import { FtpReplyError, Reply } from '../protocol/replies';
 import { dataTls } from './tls-session';
 import { fsErrorToReply } from './fs-errors';
 import { TransferInfo } from './server-context';
 import type { Session } from './session';
-
-/** What a TransferJob's sendNow moved. */
-export interface SentNow {
-  bytes: number;
-  complete: boolean;
-}
 
 /** One data transfer as the transfer commands describe it. */
 export interface TransferJob {
@@ -23,7 +17,7 @@ export interface TransferJob {
   /**
    * Moves what it can at once over a bare data connection (a passive one from the native
    * listener, without TLS), before any socket exists: the bytes sent and whether that was all
-   * of them, or undefined when it cannot. A small download ends here (file-transfer.ts).
+   * of them, or undefined when it cannot. A small download ends here (data/file-socket.ts).
    */
   sendNow?(fd: number, ctl: TransferControl): SentNow | undefined;
   /** Moves the bytes after the `alreadySent` ones sendNow moved; resolves with the count it moved. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TunableKey } from '../../core/server';
-import type { LaunchPlan } from './launch-plan';
+import type { LaunchPlan } from './model/launch-plan';
 import { SERVER_SECTION, settingName } from './settings-schema';
 
 /** A button on a notification and what it does. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LaunchInputs } from './launch-plan';
+import { LaunchInputs } from './model/launch-plan';
 import { CONFIG_FILE_SETTING, SERVER_SECTION, settingsOverrides } from './settings-schema';
 
 /** The workspace's mini_ftpd.conf path (setting `ferry.server.configFile`, relative to the folder). */

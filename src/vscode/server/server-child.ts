@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConfigError, ServerHandle, startServer, tuneHeapForServer } from '../../core/server';
-import { ChildMessage, ParentMessage, StartFailure, StartRequest } from './protocol';
+import { ChildMessage, ParentMessage, StartFailure, StartRequest } from './model/child-ipc';
 
 /** How often session snapshots are compared, so the editor shows live commands and transfer rates. */
 const SNAPSHOT_MS = 1000;

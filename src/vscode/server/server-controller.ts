@@ -4,7 +4,7 @@ import type { SessionInfo } from '../../core/server';
 import { describeTransferEnd } from './format';
 import { GeneratedLogin, generatedLogin } from './generated-login';
 import { inputsFingerprint, readLaunchInputs } from './launch-inputs';
-import { LaunchPlan, planLaunch } from './launch-plan';
+import { LaunchPlan, planLaunch } from './model/launch-plan';
 import { ServerProcess } from './server-process';
 
 /** A server started by the Serve command. */

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigError } from '../../core/server';
 import { copyToClipboard, MessageAction, notify, openFileAt, openKeySource, openSettings } from './actions';
-import { exposesClearText } from './launch-plan';
+import { exposesClearText } from './model/launch-plan';
 import { RunningServer, ServerNotifier, StartProblem } from './server-controller';
 import { ServerStartError } from './server-process';
 import { SERVER_SECTION, settingName } from './settings-schema';

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { SessionInfo, TransferInfo } from '../../core/server';
 import { forkNode } from '../fork-node';
-import { ChildMessage, ParentMessage, StartFailure, StartRequest } from './protocol';
+import { ChildMessage, ParentMessage, StartFailure, StartRequest } from './model/child-ipc';
 
 /** How long a child may take to report ready or failed (a certificate may be generated). */
 const START_TIMEOUT_MS = 30_000;

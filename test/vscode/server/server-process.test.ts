@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import { defaultTunables, SessionInfo, Tunables } from '../../../src/core/server';
-import { StartRequest } from '../../../src/vscode/server/protocol';
+import { StartRequest } from '../../../src/vscode/server/model/child-ipc';
 import { ServerProcess, ServerStartError } from '../../../src/vscode/server/server-process';
 import { TEST_PASSWORD, TEST_USER, tempDir, testPasswordHash } from '../../helpers/ferry-server';
 import { portRefuses } from '../../helpers/polling';

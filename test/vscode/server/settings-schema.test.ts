@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyOverrides, defaultTunables, TunableKey, TUNABLES } from '../../../src/core/server';
-import { planLaunch } from '../../../src/vscode/server/launch-plan';
+import { planLaunch } from '../../../src/vscode/server/model/launch-plan';
 import { CONFIG_FILE_SETTING, CONFIGURATION_ID, serverConfiguration, SERVER_SECTION, settingName, SettingSchema, settingsOverrides } from '../../../src/vscode/server/settings-schema';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');

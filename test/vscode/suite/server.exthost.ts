@@ -13,7 +13,7 @@ import { Client, FTPError } from 'basic-ftp';
 import * as vscode from 'vscode';
 import { hashPassword } from '../../../src/core/server';
 import type { ServeResult } from '../../../src/vscode/server/commands';
-import { planLaunch } from '../../../src/vscode/server/launch-plan';
+import { planLaunch } from '../../../src/vscode/server/model/launch-plan';
 import { ServerMessages } from '../../../src/vscode/server/server-messages';
 import { curl, eventually, EXTENSION_ID, freePort, MessageRecorder, portRefuses, setServerSetting, workspaceFolder } from '../server/exthost-kit';
 

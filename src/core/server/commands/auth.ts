@@ -1,7 +1,7 @@
 import type { AuthorizedUser } from '../authorizer';
 import type { CommandSpec } from '../command-table';
 import { bannedText, loginSource } from '../login-guard';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import { RootedFs } from '../rooted-fs';
 import type { Session } from '../session';
 import { VerificationBusyError } from '../verification-gate';

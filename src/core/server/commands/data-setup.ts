@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import type { CommandSpec } from '../command-table';
 import { ActiveTarget, checkActiveTarget, parseEprtArgument, parsePortArgument, PassiveListener, plainAddress } from '../data-channel';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 
 function policy(session: Session) {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { createReadStream } from 'node:fs';
 import * as zlib from 'node:zlib';
 import type { CommandSpec } from '../command-table';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import { onDisk, openRegularFile } from './files';
 
 /**

@@ -2,7 +2,7 @@ import { commandNames, COMMANDS, splitCommand } from '../command-table';
 import type { CommandSpec } from '../command-table';
 import { MLST_FACTS, MlstFact } from '../listing';
 import { hashFeature, optsHash } from './hash';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 
 /** FEAT lines (RFC 2389): each starts with a space. AUTH TLS only when TLS is on. */

@@ -1,9 +1,9 @@
 import type { CommandSpec } from '../command-table';
 import { stripListOptions, visitPath } from '../directory';
-import { sendText } from '../file-transfer';
+import { sendText } from '../../data/file-socket';
 import { formatListLine, formatMlstEntry, mlstFormatter } from '../listing';
 import { encodeName } from '../name-bytes';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
 import { usingHeld } from './files';

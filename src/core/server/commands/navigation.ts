@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-table';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 
 /** Quotes a path for a 257 reply: embedded double quotes are doubled (RFC 959 appendix II). */

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
-import { FtpReplyError, Reply } from '../replies';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 import { usingHeld } from './files';
 

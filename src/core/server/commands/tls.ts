@@ -1,8 +1,8 @@
 import type * as tls from 'node:tls';
 import type { CommandSpec } from '../command-table';
 import { reportTlsErrors } from '../data-tls';
-import { FtpReplyError, Reply } from '../replies';
-import { tlsLogText } from '../tls-errors';
+import { FtpReplyError, Reply } from '../../protocol/replies';
+import { tlsLogText } from '../../data/tls-errors';
 import { controlTlsContext } from '../tls-session';
 
 /** RFC 4217 explicit FTPS: AUTH TLS, PBSZ, PROT; CCC is refused (it would expose later commands). */

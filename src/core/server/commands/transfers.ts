@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import type { CommandSpec } from '../command-table';
-import { receiveFile, sendFile, sendNow } from '../file-transfer';
-import { FtpReplyError, Reply } from '../replies';
+import { receiveFile, sendFile, sendNow } from '../../data/file-socket';
+import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 import { requireDataSetup, runTransfer } from '../transfer-runner';
 import { fsErrorToReply } from '../fs-errors';

@@ -3,7 +3,7 @@ import * as tls from 'node:tls';
 import { getSystemErrorMap } from 'node:util';
 import { NativeDone, nativeIo } from '../native/native-io';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
-import { FtpReplyError, Reply } from './replies';
+import { FtpReplyError, Reply } from '../protocol/replies';
 
 /*
  * The native side of a data transfer (native/ferry_io.c via src/core/native): which transfers

@@ -2,11 +2,10 @@ import * as fs from 'node:fs';
 import { readAt, readInPool } from './fast-fs';
 import { nativeIo } from '../native/native-io';
 import { describeErrno, nativeDescriptor, runNative } from './native-transfer';
-import type { SentNow } from './transfer-runner';
 import { takeFromAll, throttledChunkSize } from './throttle';
 import { BufferPool } from './buffer-pool';
 import { endSocket, SocketWatch } from './socket-watch';
-import { DataConnectionError, DataSocket, TransferControl, writeFailure } from './transfer-control';
+import { DataConnectionError, DataSocket, SentNow, TransferControl, writeFailure } from './transfer-control';
 
 /**
  * Moving bytes between a file and a data socket: constant memory for any file size, rate

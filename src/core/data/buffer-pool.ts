@@ -1,5 +1,5 @@
 /**
- * Buffers shared by all transfers of the process, by size (file-transfer.ts: the downloads'). At most `maxBytes` are
+ * Buffers shared by all transfers of the process, by size (file-socket.ts: the downloads'). At most `maxBytes` are
  * kept; all of them are dropped after `idleMs` without use so an idle server holds none.
  * Only whole buffers come back (never views), and only once nothing refers to their bytes.
  */

@@ -1,9 +1,9 @@
 import { Duplex } from 'node:stream';
-import { FtpReplyError, Reply } from './replies';
+import { FtpReplyError, Reply } from '../protocol/replies';
 import type { TokenBucket } from './throttle';
 
 /**
- * What both data paths (JavaScript in file-transfer.ts, native in native-transfer.ts) get from
+ * What both data paths (JavaScript in file-socket.ts, native in native-transfer.ts) get from
  * the transfer that runs them, and the replies they end with.
  */
 export interface TransferControl {
@@ -18,6 +18,12 @@ export interface TransferControl {
    * uploads, which the receiving server takes faster that way on loopback (see native/ferry_io.c).
    */
   sendByCopy?: boolean;
+}
+
+/** What a TransferJob's sendNow moved. */
+export interface SentNow {
+  bytes: number;
+  complete: boolean;
 }
 
 /** A data connection: a TCP socket, or TLS over one. */

@@ -2,7 +2,7 @@
  * Messages between the extension host and the server child process (server-child.ts).
  * The channel uses Node's "advanced" IPC serialization, so Dates in snapshots survive.
  */
-import type { SessionInfo, TransferInfo, Tunables, UserAccount } from '../../core/server';
+import type { SessionInfo, TransferInfo, Tunables, UserAccount } from '../../../core/server';
 
 /** Everything the child needs to start: the launch plan resolved by the extension host. */
 export interface StartRequest {

@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { applyOverrides, ConfigError, defaultTunables, Override, parseConfig, TunableKey, Tunables, UserAccount } from '../../core/server';
+import { applyOverrides, ConfigError, defaultTunables, Override, parseConfig, TunableKey, Tunables, UserAccount } from '../../../core/server';
 
 
 export interface LaunchInputs {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { ConfigError, defaultTunables, Override } from '../../../src/core/server';
-import { exposesClearText, isLoopback, planLaunch } from '../../../src/vscode/server/launch-plan';
-import { testPasswordHash } from '../../helpers/ferry-server';
+import { ConfigError, defaultTunables, Override } from '../../../../src/core/server';
+import { exposesClearText, isLoopback, planLaunch } from '../../../../src/vscode/server/model/launch-plan';
+import { testPasswordHash } from '../../../helpers/ferry-server';
 
 const setting = (text: string, name = 'ferry.server.x'): Override => ({ text, source: name });
 const FILE = path.resolve('/ws/mini_ftpd.conf');
