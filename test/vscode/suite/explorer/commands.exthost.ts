@@ -37,7 +37,9 @@ describe('explorer: commands in the extension host', function () {
     assert.deepEqual(stored, { id: siteId, name: 'Commands site', host: '127.0.0.1', port: server.port, user: TEST_USER, tls: 'none', dataMode: 'passive' });
     assert.doesNotMatch(JSON.stringify(vscode.workspace.getConfiguration('ferry').inspect('sites')), new RegExp(TEST_PASSWORD));
     // No password prompt: a missing secret would open an input box and this would time out.
-    assert.equal((await vscode.workspace.fs.readDirectory(remote(siteId, '/'))).length >= 0, true);
+    writeFileSync(path.join(server.root, 'listed-with-stored-secret.txt'), 'x');
+    const names = (await vscode.workspace.fs.readDirectory(remote(siteId, '/'))).map(([name]) => name);
+    assert.ok(names.includes('listed-with-stored-secret.txt'), names.join(', '));
   });
 
   it('tests a connection and says what worked', async () => {
