@@ -13,9 +13,9 @@ describe('config language: completion', () => {
     assert.deepEqual(items.map((i) => i.label), [...Object.keys(TUNABLES), 'user']);
     const port = items.find((i) => i.label === 'listen_port')!;
     assert.match(doc(port), new RegExp(TUNABLES.listen_port.doc.replace(/[()]/g, '\\$&')));
-    assert.match(port.detail!, /port · default 21 · 0–65535/);
+    assert.match(port.detail!, /port · default 2121 · 0–65535/);
     assert.equal(port.insertTextFormat, InsertTextFormat.Snippet);
-    assert.equal(edit(port).newText, 'listen_port = ${1:21}');
+    assert.equal(edit(port).newText, 'listen_port = ${1:2121}');
     assert.equal(edit(items.find((i) => i.label === 'local_umask')!).newText, 'local_umask = ${1:077}');
     assert.equal(edit(items.find((i) => i.label === 'anonymous_enable')!).newText, 'anonymous_enable = ${1|NO,YES|}');
   });

@@ -75,7 +75,7 @@ describe('mini_ftpd.conf language (extension host)', function () {
     const port = keys.items.find((i) => labelOf(i) === 'listen_port');
     assert.ok(port, `listen_port among ${keys.items.map(labelOf).join(', ')}`);
     assert.ok(docOf(port).includes(TUNABLES.listen_port.doc));
-    assert.match(String(port.detail), /default 21/);
+    assert.match(String(port.detail), /default 2121\b/);
     assert.ok(keys.items.some((i) => labelOf(i) === 'user'));
 
     const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(3, 19));
