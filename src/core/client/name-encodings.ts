@@ -64,3 +64,16 @@ export function parseNameEncoding(text: string): NameEncoding | undefined {
 export function nameEncodingList(): string {
   return NAME_ENCODINGS.map((e) => e.name).join(', ');
 }
+
+/**
+ * The bytes a name holds as escape characters (U+EF80–U+EFFF, byte 0x80+n as U+EF80+n; see
+ * name-codec.ts): the ones that did not decode in the site's encoding. Empty for a clean name.
+ */
+export function escapedBytes(name: string): number[] {
+  const bytes: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    const unit = name.charCodeAt(i);
+    if (unit >= 0xef80 && unit <= 0xefff) bytes.push(unit - 0xef00);
+  }
+  return bytes;
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapedBytes } from '../../core/client/name-encodings';
 import { formatMode, octalMode } from './model/chmod';
 import { toFsProblem } from './model/fs-problem';
 import { formatBytes } from './model/progress';
@@ -172,7 +173,8 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     item.label = entry.name;
     item.contextValue = container ? 'ferry.folder' : 'ferry.file';
     const modified = entry.modifiedAt?.toLocaleString(vscode.env.language);
-    item.description = [container ? undefined : formatBytes(entry.size), modified].filter(Boolean).join(' · ');
+    const undecodable = escapedBytes(entry.name).length > 0;
+    item.description = [undecodable ? vscode.l10n.t('name not in the site\'s encoding') : undefined, container ? undefined : formatBytes(entry.size), modified].filter(Boolean).join(' · ');
     item.tooltip = this.entryTooltip(entry, modified);
     if (!container) item.command = { command: 'ferry.openFile', title: vscode.l10n.t('Open'), arguments: [node] };
     return item;
@@ -180,6 +182,11 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
 
   private entryTooltip(entry: ListedEntry, modified: string | undefined): vscode.MarkdownString {
     const lines = [entry.path];
+    const escaped = escapedBytes(entry.name);
+    if (escaped.length > 0) {
+      const hex = escaped.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+      lines.push(vscode.l10n.t('Bytes that are not in the site\'s encoding, shown as boxes: {0}. The file is still reachable; Edit Site… sets the encoding (Test Connection suggests one).', hex));
+    }
     if (entry.type !== 'directory') lines.push(vscode.l10n.t('Size: {0} ({1} bytes)', formatBytes(entry.size), entry.size));
     if (modified) lines.push(vscode.l10n.t('Modified: {0}', modified));
     if (entry.mode !== undefined) lines.push(vscode.l10n.t('Permissions: {0} ({1})', formatMode(entry.mode), octalMode(entry.mode)));

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as iconv from 'iconv-lite';
 import { NAME_ENCODINGS, NameCodec, NameEncodingError, parseNameEncoding } from '../../../src/core/client';
 import { guessNameEncoding } from '../../../src/core/client/name-codec';
+import { escapedBytes } from '../../../src/core/client/name-encodings';
 
 const hex = (b: Buffer) => b.toString('hex');
 const DOUBLE_BYTE = ['gbk', 'gb18030', 'big5', 'shift_jis', 'euc-jp', 'euc-kr'] as const;
@@ -114,5 +115,14 @@ describe('name codec: names round-trip exactly in every encoding', function () {
     assert.equal(parseNameEncoding('cp932'), 'shift_jis');
     assert.equal(parseNameEncoding('iso-8859-1'), 'latin1');
     assert.equal(parseNameEncoding('ebcdic'), undefined);
+  });
+});
+
+describe('name codec: the explorer finds the escaped bytes of a name', () => {
+  it('escapedBytes gives exactly the bytes that did not decode, nothing for a clean name', () => {
+    const utf8 = new NameCodec('utf8');
+    assert.deepEqual(escapedBytes(utf8.decode(Buffer.from([0x61, 0xd6, 0xd0, 0x62]))), [0xd6, 0xd0]);
+    assert.deepEqual(escapedBytes(utf8.decode(Buffer.from('中文.txt'))), []);
+    assert.deepEqual(escapedBytes(new NameCodec('gbk').decode(iconv.encode('中文.txt', 'gbk'))), []);
   });
 });
