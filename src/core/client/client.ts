@@ -16,8 +16,8 @@ import { forEachLimited, localPathFor, makeDirectory, removePath, walkRemote } f
 export interface FolderTransferOptions extends Omit<TransferOptions, 'onProgress'> {
   /** Files in flight at once (default: the site's maxConnections). */
   concurrency?: number;
-  /** Aggregated over all files. */
-  onProgress?: (progress: { bytes: number; files: number; filesDone: number; totalBytes: number }) => void;
+  /** Aggregated over all files; `resumedBytes` of `bytes` were there before (resumed prefixes). */
+  onProgress?: (progress: { bytes: number; files: number; filesDone: number; totalBytes: number; resumedBytes: number }) => void;
 }
 
 /**
@@ -161,14 +161,17 @@ export class FtpClient {
   private async transferMany(jobs: { size: number; run: (onProgress: ProgressListener) => Promise<TransferResult> }[], options: FolderTransferOptions): Promise<{ files: number; bytes: number }> {
     const totalBytes = jobs.reduce((sum, j) => sum + j.size, 0);
     const perFile = new Map<number, number>();
+    const resumed = new Map<number, number>();
+    const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
     let filesDone = 0;
-    const report = () => options.onProgress?.({ bytes: [...perFile.values()].reduce((a, b) => a + b, 0), files: jobs.length, filesDone, totalBytes });
+    const report = () => options.onProgress?.({ bytes: sum(perFile), files: jobs.length, filesDone, totalBytes, resumedBytes: sum(resumed) });
     await forEachLimited(
       jobs.map((job, index) => ({ job, index })),
       options.concurrency ?? this.settings.maxConnections ?? 2,
       async ({ job, index }) => {
         const result = await job.run((p) => {
           perFile.set(index, p.offset + p.bytes);
+          resumed.set(index, p.offset);
           report();
         });
         perFile.set(index, result.size);

@@ -43,6 +43,7 @@ export class Transfers implements vscode.Disposable {
     const settings = vscode.workspace.getConfiguration('ferry.transfers');
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
+      const started = Date.now();
       const cancel = token.onCancellationRequested(() => abort.abort());
       let percent = 0;
       try {
@@ -60,7 +61,10 @@ export class Transfers implements vscode.Disposable {
           },
         });
         this.clients.observe(job.siteId);
-        this.log.info(`done: ${title} (${done.files} files, ${done.bytes} bytes)`);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        this.log.info(`done: ${title} (${done.files} files, ${done.bytes} bytes, ${seconds} s)`);
+        // A final word for every transfer, however fast: the progress notification closes with it.
+        vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Ferry: {0} done · {1} in {2} s', title, formatBytes(done.bytes), seconds), 10_000);
         return true;
       } catch (err) {
         this.clients.observe(job.siteId, err);

@@ -18,6 +18,21 @@ describe('explorer: transfer progress', () => {
     assert.equal(later.rate, 1000, '2000 bytes in 2 s');
   });
 
+  it('counts a resumed prefix as done but never as speed, and shows no rate before a second of data (#16 item 9)', () => {
+    let now = 0;
+    const batch = new BatchProgress(() => now);
+    batch.update(0, 0, 2_000_000_000);
+    now = 5;
+    // A resume continues after 1.9 GB that were already there; 2 MB went into the socket buffer at once
+    // (before this change: 1.9 GB in 5 ms, shown as 380 GB/s).
+    const start = batch.update(0, 1_902_000_000, 2_000_000_000, 1_900_000_000);
+    assert.equal(start.bytes, 1_902_000_000);
+    assert.equal(start.rate, 0, 'no rate from 5 ms of data');
+    now = 2000;
+    const later = batch.update(0, 1_904_000_000, 2_000_000_000);
+    assert.equal(later.rate, 2_000_000, '4 MB moved in 2 s, the prefix left out');
+  });
+
   it('never reports more total than done, nor an unknown fraction as a number', () => {
     const batch = new BatchProgress(() => 0);
     assert.equal(batch.update(0, 10, 0).totalBytes, 10);

@@ -33,20 +33,20 @@ export interface RunOptions {
 /** Runs each item of a job in turn through the client core, reporting one aggregated progress. */
 export async function runTransferJob(client: FtpClient, job: TransferJob, options: RunOptions = {}): Promise<{ files: number; bytes: number }> {
   const batch = new BatchProgress();
-  const report = (index: number, bytes: number, total: number) => options.onProgress?.(batch.update(index, bytes, total));
+  const report = (index: number, bytes: number, total: number, resumed?: number) => options.onProgress?.(batch.update(index, bytes, total, resumed));
   job.items.forEach((item, index) => item.size !== undefined && report(index, 0, item.size));
   const common = { resume: options.resume, signal: options.signal, verifyHash: options.verifyHash, preserveTime: options.preserveTime };
   let files = 0;
   let bytes = 0;
   for (const [index, item] of job.items.entries()) {
     if (item.folder) {
-      const onProgress = (p: { bytes: number; totalBytes: number }) => report(index, p.bytes, p.totalBytes);
+      const onProgress = (p: { bytes: number; totalBytes: number; resumedBytes: number }) => report(index, p.bytes, p.totalBytes, p.resumedBytes);
       const done = job.direction === 'download' ? await client.downloadFolder(item.remote, item.local, { ...common, onProgress }) : await client.uploadFolder(item.local, item.remote, { ...common, onProgress });
       files += done.files;
       bytes += done.bytes;
       report(index, done.bytes, done.bytes);
     } else {
-      const onProgress = (p: { bytes: number; offset: number; total?: number }) => report(index, p.offset + p.bytes, p.total ?? item.size ?? 0);
+      const onProgress = (p: { bytes: number; offset: number; total?: number }) => report(index, p.offset + p.bytes, p.total ?? item.size ?? 0, p.offset);
       const done = job.direction === 'download' ? await client.downloadFile(item.remote, item.local, { ...common, onProgress }) : await client.uploadFile(item.local, item.remote, { ...common, onProgress });
       files++;
       bytes += done.size;
