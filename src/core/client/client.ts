@@ -12,6 +12,7 @@ import { ProgressListener } from './progress';
 import { RemoteEntry } from './remote-entry';
 import { SiteSettings } from './settings';
 import { forEachLimited, localPathFor, makeDirectory, removePath, walkRemote } from './tree';
+import { Reply } from '../protocol/replies';
 
 export interface FolderTransferOptions extends Omit<TransferOptions, 'onProgress'> {
   /** Files in flight at once (default: the site's maxConnections). */
@@ -122,7 +123,8 @@ export class FtpClient {
         await conn.client.send(`SITE CHMOD ${mode.toString(8).padStart(3, '0')} ${target}`);
         conn.capabilities.siteChmod = true;
       } catch (err) {
-        if (err instanceof FTPError && [500, 502, 504].includes(err.code)) conn.capabilities.siteChmod = false;
+        // Not 501: that is a bad mode argument, not a missing SITE CHMOD.
+        if (err instanceof FTPError && ([Reply.SyntaxError, Reply.NotImplemented, Reply.NotImplementedForParameter] as number[]).includes(err.code)) conn.capabilities.siteChmod = false;
         throw err;
       }
     });

@@ -8,6 +8,7 @@ import { applyNameCodec } from './control-codec';
 import { ConnectionError, ErrorContext, FerryClientError, RemoteReplyError, TlsRefusedError } from './errors';
 import { guessNameEncoding, NameCodec, NameEncodingError } from './name-codec';
 import { DEFAULTS, defaultPort, SiteSettings, siteLabel } from './settings';
+import { Reply } from '../protocol/replies';
 
 /** SHA-256 fingerprint of a DER certificate as "AB:CD:...". */
 export function fingerprint256(der: Buffer): string {
@@ -138,7 +139,7 @@ export class FtpConnection implements ControlLink {
 
   /** A negative reply to AUTH TLS means no TLS on this server, whatever its code (421 still closes the connection). */
   private tlsRefused(err: unknown): unknown {
-    if (!(err instanceof FTPError) || err.code === 421) return err;
+    if (!(err instanceof FTPError) || err.code === Reply.ServiceUnavailable) return err;
     return new TlsRefusedError(err.code, err.message.replace(/^\d{3}[ -]/, '').trim(), { operation: 'start TLS (AUTH TLS) with', host: this.label });
   }
 

@@ -1,3 +1,5 @@
+import { Reply } from '../protocol/replies';
+
 /**
  * Client errors in two tiers, as basic-ftp has them: a reply error (the server said no; the
  * connection stays usable) and everything else (the connection is closed and replaced).
@@ -76,12 +78,12 @@ export class VerificationError extends FerryClientError {
 }
 
 function hintForReply(code: number, text: string): string | undefined {
-  if (code === 530) return 'check the user name and password';
-  if (code === 550 && /denied|permission/i.test(text)) return 'the server refused: check the account\'s permissions';
-  if (code === 550) return 'the path does not exist or is not accessible';
-  if (code === 552 || code === 452) return 'the server is out of space or over quota';
-  if (code === 425) return 'the data connection failed: try another data mode (passive/active)';
-  if (code === 421) return 'the server closed the connection (too many connections or idle); it will be reopened';
-  if (code === 534 || code === 521) return 'the server requires or refuses TLS: change the site\'s TLS mode';
+  if (code === Reply.NotLoggedIn) return 'check the user name and password';
+  if (code === Reply.FileUnavailable && /denied|permission/i.test(text)) return 'the server refused: check the account\'s permissions';
+  if (code === Reply.FileUnavailable) return 'the path does not exist or is not accessible';
+  if (code === Reply.ExceededStorage || code === Reply.InsufficientStorage) return 'the server is out of space or over quota';
+  if (code === Reply.CannotOpenData) return 'the data connection failed: try another data mode (passive/active)';
+  if (code === Reply.ServiceUnavailable) return 'the server closed the connection (too many connections or idle); it will be reopened';
+  if (code === Reply.PolicyDenied || code === Reply.DataMustBeProtected) return 'the server requires or refuses TLS: change the site\'s TLS mode';
   return undefined;
 }

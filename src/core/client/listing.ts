@@ -5,6 +5,7 @@ import type { FtpConnection } from './connection';
 import { formatZone, mdtmOffset, readMdtm, zoneOffset } from './modified-time';
 import { parseListDate, RemoteEntry, toRemoteEntry } from './remote-entry';
 import { runDataCommand } from './transfer';
+import { COMMAND_NOT_ACCEPTED, Reply } from '../protocol/replies';
 
 type ListCommand = 'MLSD' | 'LIST -a' | 'LIST';
 
@@ -67,7 +68,7 @@ export async function listDirectory(conn: FtpConnection, dir: string): Promise<R
       return infos.map((info) => toRemoteEntry(info, dir, offset));
     } catch (err) {
       // Try the next command only when the server rejects this one's syntax, not for a missing directory.
-      const rejected = err instanceof FTPError && [500, 501, 502, 504].includes(err.code);
+      const rejected = err instanceof FTPError && COMMAND_NOT_ACCEPTED.includes(err.code);
       if (!rejected || i + 1 >= candidates.length) throw err;
     }
   }
@@ -121,7 +122,7 @@ function parseMlst(message: string, target: string): RemoteEntry | undefined {
  * else the parent's listing. Resolves undefined when nothing is there.
  */
 export async function statPath(conn: FtpConnection, target: string): Promise<RemoteEntry | undefined> {
-  const missing = (err: unknown) => err instanceof FTPError && (err.code === 550 || err.code === 450);
+  const missing = (err: unknown) => err instanceof FTPError && (err.code === Reply.FileUnavailable || err.code === Reply.FileBusy);
   if (conn.capabilities.mlsd) {
     try {
       const entry = parseMlst((await conn.client.send(`MLST ${target}`)).message, target);

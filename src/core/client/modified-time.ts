@@ -1,5 +1,6 @@
 import { FTPError } from 'basic-ftp';
 import type { FtpConnection } from './connection';
+import { COMMAND_NOT_ACCEPTED, Reply } from '../protocol/replies';
 
 /** A time-val of RFC 3659 §2.3 without fraction: YYYYMMDDHHMMSS in UTC. */
 export function timeVal(date: Date): string {
@@ -27,7 +28,7 @@ function setterCommand(setter: TimeSetter, time: string, remotePath: string): st
  * that form looks for a file named "<time> <path>").
  */
 function unsupported(err: FTPError, setter: TimeSetter, known: TimeSetter | null | undefined): boolean {
-  return [500, 501, 502, 504].includes(err.code) || (setter === 'MDTM' && err.code === 550 && known === undefined);
+  return COMMAND_NOT_ACCEPTED.includes(err.code) || (setter === 'MDTM' && err.code === Reply.FileUnavailable && known === undefined);
 }
 
 /**

@@ -2,6 +2,7 @@ import { FTPError, FTPResponse } from 'basic-ftp';
 import * as net from 'node:net';
 import { ACTIVE_STRATEGIES, DataChannel, DataStrategy, openDataChannel, PASSIVE_STRATEGIES } from './data-channel';
 import type { FtpConnection } from './connection';
+import { COMMAND_NOT_ACCEPTED, Reply } from '../protocol/replies';
 
 /** Moves the bytes of one transfer over the connected data socket; resolves when done. */
 export type DataWork = (socket: net.Socket) => Promise<void>;
@@ -36,7 +37,7 @@ function strategiesFor(conn: FtpConnection): DataStrategy[] {
 
 /** Errors after which another data strategy may succeed: the server refused the setup or the data connection failed to form. */
 function worthAnotherStrategy(err: unknown): boolean {
-  if (err instanceof FTPError) return err.code === 425 || err.code === 500 || err.code === 501 || err.code === 502 || err.code === 504 || err.code === 522;
+  if (err instanceof FTPError) return err.code === Reply.CannotOpenData || err.code === Reply.UnsupportedNetworkProtocol || COMMAND_NOT_ACCEPTED.includes(err.code);
   return /data connection|cannot listen|PORT cannot/i.test((err as Error)?.message ?? '');
 }
 
@@ -102,7 +103,7 @@ function transferOnce(conn: FtpConnection, channel: DataChannel, command: string
         }, fail);
     };
     if (res instanceof Error) return fail(res);
-    if (res.code === 150 || res.code === 125) return startData();
+    if (res.code === Reply.OpeningData || res.code === Reply.DataAlreadyOpen) return startData();
     if (res.code >= 200 && res.code < 300) {
       final = res;
       // Some servers answer 226/250 without a 150 (an empty listing): the data may still be there.

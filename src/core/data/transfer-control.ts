@@ -20,7 +20,7 @@ export interface TransferControl {
   sendByCopy?: boolean;
 }
 
-/** What a TransferJob's sendNow moved. */
+/** What a transfer's sendNow moved (the server's TransferSpec, transfer-runner.ts). */
 export interface SentNow {
   bytes: number;
   complete: boolean;

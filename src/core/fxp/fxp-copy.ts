@@ -5,6 +5,7 @@ import type { FtpConnection } from '../client/connection';
 import { CancelledError } from '../client/errors';
 import { plainAddress } from '../net/address';
 import { FxpRefusedError, FxpStalledError } from './fxp-errors';
+import { COMMAND_NOT_ACCEPTED, Reply } from '../protocol/replies';
 
 /** How the data channel between the two servers is protected when both control connections use TLS. */
 export type FxpDataProtection = 'sscn' | 'cpsv' | 'clear';
@@ -45,7 +46,8 @@ function untilFinal(conn: FtpConnection, command: string): Promise<FTPResponse> 
 
 /** Refusal replies that mean "not this way" (a relay or role swap may still work). */
 function isRefusal(err: unknown): boolean {
-  return err instanceof FTPError && [425, 426, 500, 501, 502, 504, 522, 530, 534, 550].includes(err.code);
+  const refusals: number[] = [...COMMAND_NOT_ACCEPTED, Reply.CannotOpenData, Reply.TransferAborted, Reply.UnsupportedNetworkProtocol, Reply.NotLoggedIn, Reply.PolicyDenied, Reply.FileUnavailable];
+  return err instanceof FTPError && refusals.includes(err.code);
 }
 
 /**

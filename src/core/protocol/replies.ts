@@ -49,6 +49,8 @@ export const Reply = {
   /** 521: data connections must be protected (force_tls without PROT P), as vsftpd answers. */
   DataMustBeProtected: 521,
   NotLoggedIn: 530,
+  /** 532: an account is needed for storing files. */
+  NeedAccountForStoring: 532,
   /** 534: request denied for policy reasons (RFC 2228/4217: AUTH refused, CCC refused). */
   PolicyDenied: 534,
   /** 536: requested PROT level not supported. */
@@ -78,3 +80,10 @@ export class FtpReplyError extends Error {
     this.name = 'FtpReplyError';
   }
 }
+
+/**
+ * Replies that refuse a command itself rather than act on its argument (RFC 959 §4.2: syntax
+ * error, bad argument syntax, not implemented, not implemented for that parameter): another
+ * command or form may work.
+ */
+export const COMMAND_NOT_ACCEPTED: readonly number[] = [Reply.SyntaxError, Reply.ArgumentSyntaxError, Reply.NotImplemented, Reply.NotImplementedForParameter];

@@ -12,6 +12,7 @@ import { plainSocketDescriptor } from '../data/native-transfer';
 import type { HeldPath, RootedFs } from './rooted-fs';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
 import { TokenBucket } from '../data/throttle';
+import { Reply } from '../protocol/replies';
 
 /**
  * Reply bytes a session may have waiting on its control socket (not yet taken by the kernel)
@@ -89,7 +90,7 @@ export class Session {
     this.umask = server.tunables.local_umask;
     this.attach(socket);
     this.startIdleTimer();
-    this.reply(220, server.tunables.ftpd_banner);
+    this.reply(Reply.ServiceReady, server.tunables.ftpd_banner);
   }
 
   /** The logged-in user's files; replacing or dropping them closes the root's descriptor. */
@@ -145,7 +146,7 @@ export class Session {
     this.idleTimer = setTimeout(() => {
       // Never time out a client that is waiting for its own transfer or command to finish.
       if (this.transfer || this.running) return void this.idleTimer?.refresh();
-      this.reply(421, `Timeout: no command for ${idle} s (idle_ctrl_timeout), closing control connection.`);
+      this.reply(Reply.ServiceUnavailable, `Timeout: no command for ${idle} s (idle_ctrl_timeout), closing control connection.`);
       this.close();
     }, idle * 1000).unref();
   }
@@ -224,7 +225,7 @@ export class Session {
         const item = this.queue.shift();
         if (item === undefined) break;
         this.running = true;
-        if ('tooLong' in item) this.reply(500, 'Command line too long.');
+        if ('tooLong' in item) this.reply(Reply.SyntaxError, 'Command line too long.');
         else await dispatchCommand(this, item.line);
         this.running = false;
         this.idleTimer?.refresh();

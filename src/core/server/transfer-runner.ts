@@ -8,7 +8,7 @@ import { TransferInfo } from './server-context';
 import type { Session } from './session';
 
 /** One data transfer as the transfer commands describe it. */
-export interface TransferJob {
+export interface TransferSpec {
   command: string;
   path: string;
   direction: TransferInfo['direction'];
@@ -57,7 +57,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * data connection is awaited: clients that connect only after seeing it would otherwise
  * deadlock (ftp-srv #366). The data setup is consumed: each PASV/PORT serves one transfer.
  */
-export async function runTransfer(session: Session, job: TransferJob): Promise<void> {
+export async function runTransfer(session: Session, job: TransferSpec): Promise<void> {
   const { tunables } = session.server;
   const passive = session.passive;
   const active = session.active;

@@ -67,7 +67,7 @@ export const infoCommands: CommandSpec[] = [
     needsAuth: false,
     needsArg: false,
     help: 'FEAT',
-    handler: (session) => session.reply(211, ['Features:', ...features(session), 'End']),
+    handler: (session) => session.reply(Reply.SystemStatus, ['Features:', ...features(session), 'End']),
   },
   {
     name: 'OPTS',

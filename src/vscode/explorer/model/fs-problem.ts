@@ -1,4 +1,5 @@
 import { FerryClientError, RemoteReplyError } from '../../../core/client';
+import { Reply } from '../../../core/protocol/replies';
 
 /** The vscode.FileSystemError kinds the provider reports. */
 export type FsProblemKind = 'FileNotFound' | 'FileExists' | 'FileNotADirectory' | 'FileIsADirectory' | 'NoPermissions' | 'Unavailable';
@@ -30,8 +31,8 @@ const BY_TEXT: [RegExp, FsProblemKind][] = [
 export function classifyReply(code: number, text: string, exists?: boolean): FsProblemKind {
   const byText = BY_TEXT.find(([pattern]) => pattern.test(text));
   if (byText) return byText[1];
-  if (code === 530 || code === 532 || code === 553) return 'NoPermissions';
-  if (code === 550 || code === 450) return exists ? 'NoPermissions' : 'FileNotFound';
+  if (code === Reply.NotLoggedIn || code === Reply.NeedAccountForStoring || code === Reply.FileNameNotAllowed) return 'NoPermissions';
+  if (code === Reply.FileUnavailable || code === Reply.FileBusy) return exists ? 'NoPermissions' : 'FileNotFound';
   return 'Unavailable';
 }
 
@@ -49,5 +50,5 @@ export function toFsProblem(err: unknown, exists?: boolean): FsProblem {
 
 /** True for a reply error whose kind may depend on whether the path exists (worth a stat to find out). */
 export function needsExistenceCheck(err: unknown): boolean {
-  return err instanceof RemoteReplyError && (err.code === 550 || err.code === 450) && !BY_TEXT.some(([pattern]) => pattern.test(err.text));
+  return err instanceof RemoteReplyError && (err.code === Reply.FileUnavailable || err.code === Reply.FileBusy) && !BY_TEXT.some(([pattern]) => pattern.test(err.text));
 }
