@@ -409,6 +409,15 @@ int fd_arg(napi_env env, napi_value value, int32_t *fd) {
   return napi_get_value_int32(env, value, fd) == napi_ok && *fd >= 0;
 }
 
+int socket_fd_arg(napi_env env, napi_callback_info info, int32_t *fd) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc >= 1 && fd_arg(env, argv[0], fd)) return 1;
+  napi_throw_type_error(env, NULL, "expected a socket descriptor");
+  return 0;
+}
+
 napi_value int64_value(napi_env env, int64_t value) {
   napi_value result;
   napi_create_int64(env, value, &result);
@@ -519,14 +528,8 @@ static napi_value cancel(napi_env env, napi_callback_info info) {
 }
 
 static napi_value peer_closed(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   int32_t fd = -1;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1 || !fd_arg(env, argv[0], &fd)) {
-    napi_throw_type_error(env, NULL, "expected a socket descriptor");
-    return NULL;
-  }
+  if (!socket_fd_arg(env, info, &fd)) return NULL;
   char byte;
   ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   int closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);

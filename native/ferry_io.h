@@ -12,6 +12,8 @@ const char *errno_name(int error);
 napi_value throw_errno(napi_env env, const char *what, int error);
 /* A descriptor argument: 1 when `value` is a non-negative int32 (stored in *fd), else 0. */
 int fd_arg(napi_env env, napi_value value, int32_t *fd);
+/* A call's only argument as a socket descriptor: 1 with *fd set, else 0 with a TypeError thrown. */
+int socket_fd_arg(napi_env env, napi_callback_info info, int32_t *fd);
 napi_value int64_value(napi_env env, int64_t value);
 
 /* Adds listen, watchAccept, unwatchAccept, writeNow and oobInline (ferry_listen.c) to `exports`. */

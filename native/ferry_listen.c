@@ -230,14 +230,8 @@ static napi_value write_now(napi_env env, napi_callback_info info) {
  * the stream and a line reader never sees the end of the command.
  */
 static napi_value oob_inline(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   int32_t fd = -1;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1 || !fd_arg(env, argv[0], &fd)) {
-    napi_throw_type_error(env, NULL, "expected a socket descriptor");
-    return NULL;
-  }
+  if (!socket_fd_arg(env, info, &fd)) return NULL;
   int on = 1;
   napi_value result;
   napi_get_boolean(env, setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof on) == 0, &result);

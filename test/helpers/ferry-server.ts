@@ -52,3 +52,13 @@ export async function startTestServer(options: { tunables?: Partial<Tunables>; u
     },
   };
 }
+
+/** Runs `fn` against a fresh test server, stopped afterwards whatever happens. */
+export async function withTestServer(options: Parameters<typeof startTestServer>[0], fn: (t: TestServer) => Promise<void>): Promise<void> {
+  const t = await startTestServer(options);
+  try {
+    await fn(t);
+  } finally {
+    await t.stop();
+  }
+}

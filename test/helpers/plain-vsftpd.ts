@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { eventually } from './polling';
+import { freePort } from '../vscode/lib/util';
 import { ensurePeers, externalPeers, PEERS_BASE } from './peers';
 
 export interface PlainVsftpd {
@@ -24,17 +25,6 @@ export interface PlainVsftpd {
   /** PASS commands received so far (login attempts). */
   logins(): number;
   stop(): Promise<void>;
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 function greets(port: number): Promise<boolean> {

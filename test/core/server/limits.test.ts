@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ControlClient } from '../../helpers/control-client';
-import { startTestServer, tempDir, TestServer } from '../../helpers/ferry-server';
+import { startTestServer, tempDir, TestServer, withTestServer } from '../../helpers/ferry-server';
 import { closed, connectData, countBytes, epsv, loggedIn, pasv, randomFile, rawTransfer, sparseFile, unresponsiveListener, waitFor } from '../../helpers/ftp-kit';
 import { curl, sha256, sha256File } from '../../helpers/processes';
 
@@ -25,18 +25,10 @@ async function greet(port: number, localAddress?: string): Promise<{ code: numbe
   return { code: Number(line.slice(0, 3)), line, socket };
 }
 
-async function withServer(tunables: Parameters<typeof startTestServer>[0], fn: (t: TestServer) => Promise<void>): Promise<void> {
-  const t = await startTestServer(tunables);
-  try {
-    await fn(t);
-  } finally {
-    await t.stop();
-  }
-}
 
 describe('server limits: connection counts', () => {
   it('maximum_clients = 2: the third connection gets 421 and is closed; QUIT frees a slot', () =>
-    withServer({ tunables: { maximum_clients: 2 } }, async (t) => {
+    withTestServer({ tunables: { maximum_clients: 2 } }, async (t) => {
       const a = await loggedIn(t.port);
       const b = await greet(t.port);
       assert.equal(b.code, 220);
@@ -64,7 +56,7 @@ describe('server limits: connection counts', () => {
     }));
 
   it('max_conns_per_ip = 2: a third connection from 127.0.0.1 gets 421, another address is still served', () =>
-    withServer({ tunables: { max_conns_per_ip: 2 } }, async (t) => {
+    withTestServer({ tunables: { max_conns_per_ip: 2 } }, async (t) => {
       const a = await loggedIn(t.port);
       const b = await greet(t.port);
       assert.equal(b.code, 220);
@@ -118,7 +110,7 @@ describe('server limits: transfer rates (lower bounds only)', () => {
   });
 
   it('global_download_rate is shared: two sessions of 100 kB each at 100 kB/s together take at least 1.5 s', () =>
-    withServer({ tunables: { global_download_rate: 100_000 } }, async (g) => {
+    withTestServer({ tunables: { global_download_rate: 100_000 } }, async (g) => {
       const data = randomBytes(100_000);
       writeFileSync(path.join(g.root, 'shared.bin'), data);
       const started = Date.now();
@@ -216,7 +208,7 @@ describe('server limits: timeouts', () => {
 
 describe('server limits: idle_ctrl_timeout never cuts a running transfer', () => {
   it('a throttled 2 s download with idle_ctrl_timeout = 1 gets its 226, the idle timer starts again after it', () =>
-    withServer({ tunables: { idle_ctrl_timeout: 1, max_download_rate: 100_000 } }, async (t) => {
+    withTestServer({ tunables: { idle_ctrl_timeout: 1, max_download_rate: 100_000 } }, async (t) => {
       const data = randomBytes(200_000);
       writeFileSync(path.join(t.root, 'long.bin'), data);
       const client = await loggedIn(t.port);
@@ -245,7 +237,7 @@ describe('server limits: idle_ctrl_timeout never cuts a running transfer', () =>
 describe('server limits: local_umask', () => {
   for (const umask of [0o022, 0o077]) {
     it(`local_umask = 0${umask.toString(8)}: files 0${(0o666 & ~umask).toString(8)}, directories 0${(0o777 & ~umask).toString(8)}`, () =>
-      withServer({ tunables: { local_umask: umask } }, async (t) => {
+      withTestServer({ tunables: { local_umask: umask } }, async (t) => {
         const client = await loggedIn(t.port);
         try {
           assert.equal((await client.send('MKD made')).code, 257);

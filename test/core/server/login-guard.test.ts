@@ -3,7 +3,7 @@ import { LoginGuard, loginSource, MAX_FAIL_DELAY_MS } from '../../../src/core/se
 import { resetScryptPeak, scryptLoad } from '../../../src/core/server/password';
 import { VERIFICATION_SLOTS, VerificationBusyError, VerificationGate, verificationGate } from '../../../src/core/server/verification-gate';
 import { ControlClient, FtpReply } from '../../helpers/control-client';
-import { startTestServer, TEST_PASSWORD, TEST_USER, TestServer } from '../../helpers/ferry-server';
+import { TEST_PASSWORD, TEST_USER, TestServer, withTestServer } from '../../helpers/ferry-server';
 import { closed, waitFor } from '../../helpers/ftp-kit';
 
 const TUNABLES = { login_fail_delay_ms: 500, max_login_fails_per_ip: 0, login_fail_window: 600, login_ban_time: 60 };
@@ -203,21 +203,13 @@ async function connect(port: number, localAddress?: string): Promise<{ client: C
   return ControlClient.connect(port, '127.0.0.1', localAddress);
 }
 
-async function withServer(tunables: Parameters<typeof startTestServer>[0], fn: (t: TestServer) => Promise<void>): Promise<void> {
-  const t = await startTestServer(tunables);
-  try {
-    await fn(t);
-  } finally {
-    await t.stop();
-  }
-}
 
 const BAN_TUNABLES = { login_fail_delay_ms: 0, max_login_fails: 3, max_login_fails_per_ip: 5, login_ban_time: 2 };
 const BANNED = /^421 Too many failed logins from your address \(max_login_fails_per_ip\): refused for \d+ s more/;
 
 describe('server: failed logins per address, over real sockets', () => {
   it('failures over several connections ban the address: 421 at connect, on USER and on PASS; others still served', () =>
-    withServer({ tunables: BAN_TUNABLES }, async (t) => {
+    withTestServer({ tunables: BAN_TUNABLES }, async (t) => {
       const first = (await connect(t.port)).client;
       for (let i = 0; i < 2; i++) assert.equal((await tryLogin(first, `wrong${i}`)).code, 530);
       assert.match((await tryLogin(first, 'wrong2')).text, /^421 Too many failed logins \(3\)/, 'max_login_fails closes the connection');
@@ -246,7 +238,7 @@ describe('server: failed logins per address, over real sockets', () => {
     }));
 
   it('the ban expires after login_ban_time: the user logs in again, and one typo is not a new ban', () =>
-    withServer({ tunables: BAN_TUNABLES }, async (t) => {
+    withTestServer({ tunables: BAN_TUNABLES }, async (t) => {
       for (let c = 0; c < 2; c++) {
         const { client } = await connect(t.port);
         for (let i = 0; i < 3 && !client.closed; i++) {
@@ -273,7 +265,7 @@ describe('server: failed logins per address, over real sockets', () => {
     }));
 
   it('the failure that sets the ban is answered 421 at once, even when its delay would outlast the ban', () =>
-    withServer({ tunables: { login_fail_delay_ms: 1000, max_login_fails: 3, max_login_fails_per_ip: 2, login_ban_time: 1 } }, async (t) => {
+    withTestServer({ tunables: { login_fail_delay_ms: 1000, max_login_fails: 3, max_login_fails_per_ip: 2, login_ban_time: 1 } }, async (t) => {
       const { client } = await connect(t.port);
       assert.equal((await tryLogin(client, 'wrong0')).code, 530);
       // Its delay would be 2 s, the ban 1 s: answering after the delay would be a 530 with the ban already over.
@@ -282,7 +274,7 @@ describe('server: failed logins per address, over real sockets', () => {
     }));
 
   it('the delay grows with the failures of the address, not of the connection', () =>
-    withServer({ tunables: { login_fail_delay_ms: 100, max_login_fails: 3, max_login_fails_per_ip: 0 } }, async (t) => {
+    withTestServer({ tunables: { login_fail_delay_ms: 100, max_login_fails: 3, max_login_fails_per_ip: 0 } }, async (t) => {
       const first = (await connect(t.port)).client;
       for (let i = 0; i < 2; i++) assert.equal((await tryLogin(first, `wrong${i}`)).code, 530);
       assert.equal((await tryLogin(first, 'wrong2')).code, 421);
@@ -311,7 +303,7 @@ describe('server: password checks under 40 guessing connections', () => {
   const tunables = { login_fail_delay_ms: 0, max_login_fails_per_ip: 0, max_conns_per_ip: 0, maximum_clients: 0 };
 
   it('never runs more scrypt computations at once than the gate has slots', () =>
-    withServer({ tunables }, async (t) => {
+    withTestServer({ tunables }, async (t) => {
       resetScryptPeak();
       const { clients, replies } = await guessAll(t);
       const answers = await replies;
@@ -323,7 +315,7 @@ describe('server: password checks under 40 guessing connections', () => {
     }));
 
   it("a user from another address is checked next, not after the guessers' queue", () =>
-    withServer({ tunables }, async (t) => {
+    withTestServer({ tunables }, async (t) => {
       const user = (await connect(t.port, '127.0.0.2')).client;
       assert.equal((await user.send(`USER ${TEST_USER}`)).code, 331);
       const { clients, replies } = await guessAll(t);

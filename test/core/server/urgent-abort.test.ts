@@ -69,13 +69,14 @@ describe('server: ftplib abort() (ABOR sent as TCP urgent data)', function () {
   for (const passive of [true, false]) {
     const mode = passive ? 'passive' : 'active';
 
-    it(`${mode}: abort() during RETR answers 426 then 226, and the session goes on`, async () => {
+    /** Starts `command` in this mode, moves some data with `move`, then ftplib's abort(): 426, then 226, then NOOP works. */
+    const abortDuring = async (command: string, move: string) => {
       const out = await ftplib(
         t.port,
         `
 ftp.set_pasv(${passive ? 'True' : 'False'})
-conn = ftp.transfercmd('RETR big.bin')
-conn.recv(65536)
+conn = ftp.transfercmd('${command}')
+${move}
 out['abort'] = ftp.abort()
 conn.close()
 out['final'] = ftp.getresp()
@@ -84,24 +85,13 @@ out['final'] = ftp.getresp()
       assert.match(out.abort, /^426 /);
       assert.match(out.final, /^226 /);
       assert.match(out.noop, /^200 /);
-    });
+    };
+
+    it(`${mode}: abort() during RETR answers 426 then 226, and the session goes on`, () => abortDuring('RETR big.bin', 'conn.recv(65536)'));
 
     it(`${mode}: abort() during STOR answers 426 then 226, keeps what arrived, and the session goes on`, async () => {
       const name = `aborted-${mode}.bin`;
-      const out = await ftplib(
-        t.port,
-        `
-ftp.set_pasv(${passive ? 'True' : 'False'})
-conn = ftp.transfercmd('STOR ${name}')
-conn.sendall(b'x' * (1 << 20))
-out['abort'] = ftp.abort()
-conn.close()
-out['final'] = ftp.getresp()
-`,
-      );
-      assert.match(out.abort, /^426 /);
-      assert.match(out.final, /^226 /);
-      assert.match(out.noop, /^200 /);
+      await abortDuring(`STOR ${name}`, "conn.sendall(b'x' * (1 << 20))");
       const kept = fs.readFileSync(path.join(t.root, name));
       assert.ok(kept.every((b) => b === 0x78), 'the kept part is what was sent');
     });

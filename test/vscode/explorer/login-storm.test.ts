@@ -10,7 +10,8 @@ import type { SiteSettings } from '../../../src/core/client';
 import { SiteClients } from '../../../src/vscode/explorer/model/site-clients';
 import { startTestServer, TEST_PASSWORD, TestServer } from '../../helpers/ferry-server';
 import { sleep } from '../../helpers/ftp-kit';
-import { freePort, startPlainVsftpd } from '../../helpers/plain-vsftpd';
+import { startPlainVsftpd } from '../../helpers/plain-vsftpd';
+import { freePort } from '../lib/util';
 import { portRefuses } from '../../helpers/polling';
 import { loopbackSite } from './remote-fixture';
 

@@ -4,9 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { eventually, portRefuses } from '../../helpers/polling';
+
 
 export { eventually, portRefuses };
 
@@ -88,17 +88,6 @@ export async function setServerSetting(name: string, value: unknown): Promise<vo
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`setting ferry.server.${name} = ${JSON.stringify(value)} did not take effect within 5 s`);
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Runs curl with a hard time limit; resolves with its exit code and output. */

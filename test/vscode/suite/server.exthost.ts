@@ -15,7 +15,8 @@ import { hashPassword } from '../../../src/core/server';
 import type { ServeResult } from '../../../src/vscode/server/commands';
 import { planLaunch } from '../../../src/vscode/server/model/launch-plan';
 import { ServerMessages } from '../../../src/vscode/server/server-messages';
-import { curl, eventually, EXTENSION_ID, freePort, MessageRecorder, portRefuses, setServerSetting, workspaceFolder } from '../server/exthost-kit';
+import { freePort } from '../lib/util';
+import { curl, eventually, EXTENSION_ID, MessageRecorder, portRefuses, setServerSetting, workspaceFolder } from '../server/exthost-kit';
 
 interface SessionItem {
   id: number;
