@@ -24,8 +24,8 @@ export interface Capabilities {
   timeSetter?: 'MFMT' | 'MDTM' | 'SITE UTIME' | null;
   /** How far this server's LIST dates run ahead of its MDTM, once detected (listing.ts). */
   listAheadOfMdtmMs?: number;
-  /** How far this server's MDTM runs ahead of UTC, once learned from an upload (modified-time.ts). */
-  mdtmOffsetMs?: number;
+  /** How far this server's MDTM runs ahead of UTC, once learned from an upload (modified-time.ts); null: tried, not told. */
+  mdtmOffsetMs?: number | null;
   /** Names in a listing did not decode in the site's encoding: what to do about it (connection.ts noteUndecodable). */
   encodingHint?: string;
   /** The listing command that worked, once known. */

@@ -106,8 +106,9 @@ export async function learnMdtmZone(conn: FtpConnection, remotePath: string, wri
   if (caps.mdtmOffsetMs !== undefined || !caps.mdtm) return;
   const time = await conn.client.lastMod(remotePath).catch(() => undefined);
   const offset = time && zoneOffset(time.getTime() - writtenAt, CLOCK_SKEW_MS);
+  // Tried once per connection: a server whose clock is off (or whose MDTM fails) costs no MDTM per further upload.
+  caps.mdtmOffsetMs = offset ?? null;
   if (offset === undefined) return;
-  caps.mdtmOffsetMs = offset;
   if (offset !== 0) conn.log(`MDTM speaks the server's local time, ${formatZone(offset)} (a file written just now)`);
 }
 

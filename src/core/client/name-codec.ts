@@ -1,6 +1,7 @@
 import * as iconv from 'iconv-lite';
 import { ErrorContext, FerryClientError } from './errors';
 import type { NameEncoding } from './name-encodings';
+import { decodeUtf8Escaping } from '../protocol/utf8';
 
 /**
  * Bytes 0x80-0xFF that do not decode stand for themselves as U+EF80-U+EFFF (MirBSD's OPTU-16
@@ -37,41 +38,11 @@ function isAsciiBytes(bytes: Buffer): boolean {
 
 /**
  * The walk for UTF-8 by hand: what `auto` meets on every GBK or Shift_JIS server, where
- * iconv's 1-4 tries per byte made a 10 000-name listing take seconds. It accepts exactly the
- * well-formed sequences of RFC 3629 (no overlongs, surrogates or code points above U+10FFFF),
- * the slices the generic walk would accept.
+ * iconv's 1-4 tries per byte made a 10 000-name listing take seconds. Code points in
+ * U+EF80-U+EFFF are escaped too, so the escapes stay unambiguous.
  */
 function walkUtf8(bytes: Buffer): Walked {
-  let text = '';
-  let run = 0;
-  for (let i = 0; i < bytes.length; ) {
-    const length = utf8Length(bytes, i);
-    if (length > 0) {
-      i += length;
-      continue;
-    }
-    // Valid runs are decoded whole by Node; only the bad byte is handled here.
-    text += bytes.toString('utf8', run, i) + escapeByte(bytes[i]);
-    run = ++i;
-  }
-  if (run === 0) return { text: bytes.toString('utf8'), escaped: false };
-  return { text: text + bytes.toString('utf8', run), escaped: true };
-}
-
-/** The length of the well-formed UTF-8 sequence at `i` (not one for U+EF80-U+EFFF), else 0. */
-function utf8Length(bytes: Buffer, i: number): number {
-  const b = bytes[i];
-  if (b < 0x80) return 1;
-  const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-  if (length === 0 || i + length > bytes.length) return 0;
-  let codePoint = length === 2 ? b & 0x1f : length === 3 ? b & 0x0f : b & 0x07;
-  for (let k = 1; k < length; k++) {
-    if ((bytes[i + k] & 0xc0) !== 0x80) return 0;
-    codePoint = (codePoint << 6) | (bytes[i + k] & 0x3f);
-  }
-  const shortest = length === 2 || codePoint >= (length === 3 ? 0x800 : 0x10000);
-  const valid = shortest && codePoint <= 0x10ffff && (codePoint < 0xd800 || codePoint > 0xdfff) && !isEscape(codePoint);
-  return valid ? length : 0;
+  return decodeUtf8Escaping(bytes, escapeByte, isEscape);
 }
 
 /** A name the site's encoding cannot hold: nothing was sent. */

@@ -82,8 +82,7 @@ export class FtpReplyError extends Error {
 }
 
 /**
- * Replies that refuse a command itself rather than act on its argument (RFC 959 §4.2: syntax
- * error, bad argument syntax, not implemented, not implemented for that parameter): another
- * command or form may work.
+ * Replies that refuse a command itself rather than act on its argument (RFC 959 §4.2: 500, 501,
+ * 502 and 504, a command or parameter the server does not take): another command or form may work.
  */
 export const COMMAND_NOT_ACCEPTED: readonly number[] = [Reply.SyntaxError, Reply.ArgumentSyntaxError, Reply.NotImplemented, Reply.NotImplementedForParameter];

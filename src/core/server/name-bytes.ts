@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { decodeUtf8Escaping } from '../protocol/utf8';
 
 /**
  * File names are bytes. Linux stores whatever bytes a program gave it, and FTP passes names as
@@ -13,39 +14,10 @@ import { isUtf8 } from 'node:buffer';
  * Buffer. A lone surrogate can never come from valid UTF-8, so the mapping is unambiguous.
  */
 
-/** The length of the valid UTF-8 sequence at `i`, or 0 when the byte there starts none (RFC 3629 §4). */
-function sequenceLength(bytes: Uint8Array, i: number): number {
-  const b0 = bytes[i];
-  const continuation = (k: number, low = 0x80, high = 0xbf) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xc2 && b0 <= 0xdf) return continuation(1) ? 2 : 0;
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    // No overlong forms (E0 A0..) and no UTF-16 surrogates (ED 80..9F).
-    const [low, high] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
-    return continuation(1, low, high) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    const [low, high] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
-    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
 /** Bytes to text: UTF-8, with each byte that is not part of valid UTF-8 kept as U+DC80 + (byte − 0x80). */
 export function decodeName(bytes: Buffer): string {
   if (isUtf8(bytes)) return bytes.toString('utf8');
-  let out = '';
-  let run = 0;
-  for (let i = 0; i < bytes.length; ) {
-    const n = sequenceLength(bytes, i);
-    if (n > 0) {
-      i += n;
-      continue;
-    }
-    out += bytes.toString('utf8', run, i) + String.fromCharCode(0xdc00 + bytes[i]);
-    run = ++i;
-  }
-  return out + bytes.toString('utf8', run);
+  return decodeUtf8Escaping(bytes, (byte) => String.fromCharCode(0xdc00 + byte)).text;
 }
 
 /** True when `text` holds a lone surrogate: an escaped byte (or text that came from no valid UTF-8). */
