@@ -1,5 +1,6 @@
 import { FTPContext } from 'basic-ftp';
 import { NameCodec, NameEncodingError } from './name-codec';
+import { basicFtpInternals } from '../node-internals';
 
 /**
  * Puts a NameCodec on basic-ftp's control connection. Written against basic-ftp 6.2.3
@@ -21,19 +22,22 @@ type PatchableContext = {
   socket: unknown;
 };
 
-const PATCHED_METHODS = ['send', '_onControlSocketData', 'log'] as const;
-// At load time, so a basic-ftp update that renames them fails loudly, not with garbled names.
-for (const method of PATCHED_METHODS) {
-  if (typeof (FTPContext.prototype as unknown as Record<string, unknown>)[method] !== 'function') {
-    throw new Error(`basic-ftp's FTPContext has no ${method}(): control-codec.ts was written for basic-ftp 6.2.3 and must be updated`);
-  }
-}
+// Probed now, when the client loads: a basic-ftp that renamed them is reported at once.
+const ftpInternals = basicFtpInternals(FTPContext.prototype);
 
 /** basic-ftp's limit on one control response, kept for the text held back here as well. */
 const MAX_HELD = 2 ** 16;
 
-/** Applies `codec` to every command sent and every reply read on `ftp`'s control connection. */
-export function applyNameCodec(ftp: FTPContext, codec: NameCodec): void {
+/**
+ * Applies `codec` to every command sent and every reply read on `ftp`'s control connection.
+ * Without the three methods (node-internals.ts checks them when this module loads, and says so) a UTF-8
+ * codec leaves basic-ftp as it is, and any other throws rather than garble names.
+ */
+export function applyNameCodec(ftp: FTPContext, codec: NameCodec, internals = ftpInternals): void {
+  if (!internals.has('controlHooks')) {
+    if (codec.charset === 'utf8') return;
+    throw new Error(`the name encoding ${codec.encoding} needs basic-ftp's FTPContext send(), _onControlSocketData() and log(), which this basic-ftp lacks (control-codec.ts was written for basic-ftp 6.2.3): set the site's encoding to utf8, or update Ferry`);
+  }
   const context = ftp as unknown as PatchableContext;
   ftp.encoding = 'latin1';
   const send = context.send.bind(context);

@@ -6,10 +6,9 @@ import { nativeIo } from '../native/native-io';
  * read) run on the event loop when the kernel promises to answer them from memory, and in the
  * thread pool otherwise.
  *
- * Why: a thread-pool trip wakes a pool thread and then the event loop again. For 200 downloads
- * of 64 KiB, 20 at a time (bench/), those hand-offs cost about a tenth of the server's CPU
- * time on a 2-core machine, while an open of a cached path or a read from the page cache takes
- * microseconds. A cold disk or a network file system can take milliseconds per call, which on
+ * Why: a thread-pool trip wakes a pool thread and then the event loop again, which for many
+ * small downloads is a visible share of the server's CPU (bench/README.md, small files), while
+ * an open of a cached path or a read from the page cache takes microseconds. A cold disk or a network file system can take milliseconds per call, which on
  * the event loop would stall every session, and timing the calls cannot tell a disk wait from
  * the thread simply being preempted. So the native addon asks the kernel instead:
  * openat2(RESOLVE_CACHED) and preadv2(RWF_NOWAIT) fail rather than wait for I/O, and then the

@@ -1,42 +1,38 @@
-import * as fs from 'node:fs';
 import { readAt, readInPool } from './fast-fs';
 import { nativeIo } from '../native/native-io';
 import { describeErrno, nativeDescriptor, runNative } from './native-transfer';
 import { takeFromAll, throttledChunkSize } from './throttle';
 import { BufferPool } from './buffer-pool';
 import { endSocket, SocketWatch } from './socket-watch';
-import { DataConnectionError, DataSocket, SentNow, TransferControl, writeFailure } from './transfer-control';
+import { DataConnectionError, DataSocket, SentNow, TransferControl } from './transfer-control';
+import { UploadSink } from './upload-sink';
 
 /**
  * Moving bytes between a file and a data socket: constant memory for any file size, rate
  * limits, an idle watchdog and cancellation. Both directions resolve to the byte count.
  *
  * Plain, unthrottled transfers go to the native data path when it is built (native/ferry_io.c,
- * Linux): a thread of its own per transfer that sends with sendfile(2) and receives with large
- * read/pwrite calls, as vsftpd does in a process per session. Node has no sendfile, and in
- * JavaScript a download costs two copies per byte plus a callback per chunk: about twice the
- * CPU per GiB and half of vsftpd's throughput on loopback (see bench/).
+ * Linux): a thread of its own per transfer, as vsftpd has a process per session, that sends
+ * with sendfile(2) and receives with splice(2) (socket -> pipe -> file, or read + pwrite where
+ * the file system refuses a splice). Node has neither: in JavaScript a download copies every
+ * byte twice and costs a callback per chunk (bench/README.md has the numbers).
  *
  * The JavaScript path below carries TLS, rate-limited transfers and systems without the addon.
- * Where its time goes (loopback, tmpfs): almost all of it is the kernel copying bytes,
- * file -> buffer -> socket for a download and socket -> buffer -> file for an upload.
- * What the code can still influence is everything around those copies:
- *  - downloads read into reusable buffers from a small process-wide pool: a fresh multi-MiB
- *    buffer per read costs page faults, page zeroing and GC work for every chunk (that was
- *    close to half of the server's CPU time). A buffer goes back to the pool only from its
- *    write callback, i.e. once the socket is done with it, so reuse can never overwrite bytes
- *    still queued; idle pools are dropped after 15 s;
- *  - reads start at 256 KiB and grow to 4 MiB: a small file costs one read (a short read that
- *    reaches the size known at open is the end, no extra read to see end-of-file), a large
- *    one a few hundred reads and writes per GiB. Many concurrent downloads share a budget of
- *    about 64 MiB of buffers and read in smaller chunks;
+ * Its time goes to the kernel copying bytes (file -> buffer -> socket, socket -> buffer ->
+ * file); the code around those copies is kept cheap:
+ *  - downloads read into reusable buffers from a small process-wide pool, because a fresh
+ *    multi-MiB buffer per read costs page faults, zeroing and GC work for every chunk. A buffer
+ *    goes back to the pool only from its write callback, once the socket is done with it, so
+ *    reuse can never overwrite bytes still queued; idle pools are dropped after 15 s;
+ *  - reads start at FIRST_READ and grow to MAX_READ: a small file costs one read (a short read
+ *    that reaches the size known at open is the end, no extra read to see end-of-file), a large
+ *    one a few hundred per GiB. Concurrent downloads share DOWNLOAD_BUDGET and read smaller;
  *  - the next read runs in the thread pool while earlier chunks are still being written, so
  *    the socket never waits for the disk;
- *  - uploads gather the socket's 64 KiB chunks into positional writev calls of 256 KiB or
- *    more while the socket keeps receiving, and pause it above 8 MiB held;
- *  - waiting on "the transfer failed" uses a single slot instead of Promise.race, which would
- *    leave one reaction per chunk on a promise that never settles (memory growing with the
- *    length of a throttled transfer).
+ *  - uploads are batched into positional writev calls (upload-sink.ts);
+ *  - waiting on "the transfer failed" uses a single slot (SocketWatch) instead of Promise.race,
+ *    which would leave one reaction per chunk on a promise that never settles (memory growing
+ *    with the length of a throttled transfer).
  */
 
 /** First read of a download (a file smaller than this needs just one read); later reads grow by 4x. */
@@ -50,12 +46,6 @@ const READ_DEPTH = 3;
  * each reads in smaller chunks (never below FIRST_READ) instead of holding 3 x 4 MiB.
  */
 const DOWNLOAD_BUDGET = 64 << 20;
-/** Upload bytes gathered before a writev (smaller batches still hot in the CPU cache did best). */
-const WRITE_BATCH = 256 * 1024;
-/** Bytes received never wait longer than this for their disk write. */
-const FLUSH_AFTER_MS = 250;
-/** Upload bytes held in memory at most (the socket pauses above this). */
-const MAX_BUFFERED_UPLOAD = 8 << 20;
 
 const downloadBuffers = new BufferPool(4 * MAX_READ, 15_000);
 let activeDownloads = 0;
@@ -67,17 +57,12 @@ function readCeiling(): number {
   return size;
 }
 
-function writevAt(fd: number, buffers: Buffer[], position: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.writev(fd, buffers, position, (err, n) => (err ? reject(err) : resolve(n))));
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
- * Sends `fd` from `start` to the end of file over `socket`, then half-closes it. The next
- * chunk is read while earlier ones are being written, so disk and network overlap. Resolves
+ * Sends `fd` from `start` to the end of file over `socket`, then half-closes it. Resolves
  * with the bytes sent; never leaves a read running on `fd` when it settles.
  *
  * `regularFileSize`, the size of a regular file when it was opened, lets a short read that
@@ -85,48 +70,69 @@ function sleep(ms: number): Promise<void> {
  * round trip: a third of the work for a small file). Without it (pipes, devices) only a
  * zero-byte read ends the file.
  */
-export async function sendFile(fd: number, start: number, socket: DataSocket, ctl: TransferControl, regularFileSize?: number): Promise<number> {
+export function sendFile(fd: number, start: number, socket: DataSocket, ctl: TransferControl, regularFileSize?: number): Promise<number> {
   const socketFd = nativeDescriptor(socket, ctl, false, regularFileSize === undefined ? undefined : regularFileSize - start);
-  if (socketFd !== undefined) {
-    const sent = await runNative('send', socketFd, fd, start, socket, ctl);
-    const watch = new SocketWatch(socket, ctl);
-    try {
-      await endSocket(socket, watch);
-    } finally {
-      watch.close();
-    }
-    return sent;
+  return socketFd === undefined ? sendByReads(fd, start, socket, ctl, regularFileSize) : sendNatively(socketFd, fd, start, socket, ctl);
+}
+
+/** sendFile in the addon's thread, then the half-close. */
+async function sendNatively(socketFd: number, fd: number, start: number, socket: DataSocket, ctl: TransferControl): Promise<number> {
+  const sent = await runNative('send', socketFd, fd, start, socket, ctl);
+  const watch = new SocketWatch(socket, ctl);
+  try {
+    await endSocket(socket, watch);
+  } finally {
+    watch.close();
   }
+  return sent;
+}
+
+/** A download's socket writes in flight: how many, the bytes the socket has taken, and a wait for the next to finish. */
+class WritesInFlight {
+  count = 0;
+  private written = 0;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly ctl: TransferControl) {}
+
+  /** Counts a write of `bytes` from `buffer`; its callback recycles the buffer once the socket is done with it. */
+  add(buffer: Buffer, bytes: number): (err?: Error | null) => void {
+    this.count++;
+    return (err) => {
+      this.count--;
+      // The socket is finished with the bytes (sent, or dropped with the connection): reusable.
+      downloadBuffers.give(buffer);
+      if (!err) {
+        this.written += bytes;
+        this.ctl.onProgress(this.written);
+      }
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    };
+  }
+
+  /** Resolves when the next write finishes. */
+  next(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+}
+
+/** sendFile on the JavaScript path: the next chunk is read while earlier ones are written, so disk and network overlap. */
+async function sendByReads(fd: number, start: number, socket: DataSocket, ctl: TransferControl, regularFileSize: number | undefined): Promise<number> {
   const watch = new SocketWatch(socket, ctl);
   const rateLimit = throttledChunkSize(
     ctl.buckets.map((b) => b?.rate ?? 0),
     MAX_READ,
   );
+  const writes = new WritesInFlight(ctl);
   let readSize = Math.min(FIRST_READ, rateLimit);
-  activeDownloads++;
   let position = start;
-  let queued = 0;
-  let written = 0;
-  let inFlight = 0;
-  let writeDone: (() => void) | undefined;
   let reading: { buffer: Buffer; done: Promise<unknown> } | undefined;
-
-  const afterWrite = (buffer: Buffer, bytes: number) => (err?: Error | null) => {
-    inFlight--;
-    // The socket is finished with the bytes (sent, or dropped with the connection): reusable.
-    downloadBuffers.give(buffer);
-    if (!err) {
-      written += bytes;
-      ctl.onProgress(written);
-    }
-    const wake = writeDone;
-    writeDone = undefined;
-    wake?.();
-  };
-
+  activeDownloads++;
   try {
     for (;;) {
-      while (inFlight >= READ_DEPTH - 1) await watch.guard(new Promise<void>((resolve) => (writeDone = resolve)));
+      while (writes.count >= READ_DEPTH - 1) await watch.guard(writes.next());
       const buffer = downloadBuffers.take(readSize);
       // The first read (all of a small file) on the event loop when the page cache has it (see
       // fast-fs.ts); later, larger ones in the pool, overlapping with the socket's writes.
@@ -140,10 +146,8 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
       }
       position += n;
       const last = regularFileSize !== undefined && n < readSize && position >= regularFileSize;
-      queued += n;
       const wait = takeFromAll(ctl.buckets, n);
-      inFlight++;
-      socket.write(n === buffer.length ? buffer : buffer.subarray(0, n), afterWrite(buffer, n));
+      socket.write(n === buffer.length ? buffer : buffer.subarray(0, n), writes.add(buffer, n));
       if (wait > 0) {
         watch.holdIdle();
         await watch.guard(sleep(wait));
@@ -153,7 +157,7 @@ export async function sendFile(fd: number, start: number, socket: DataSocket, ct
       readSize = Math.min(rateLimit, readCeiling(), readSize * 4);
     }
     await endSocket(socket, watch);
-    return queued;
+    return position - start;
   } finally {
     activeDownloads--;
     watch.close();
@@ -210,115 +214,21 @@ export async function sendText(buffer: Buffer, socket: DataSocket, ctl: Transfer
 }
 
 /**
- * Receives from `socket` into `fd` starting at `start`, batching chunks into large
- * positional writev calls and pausing the socket while the disk catches up. Whatever
- * arrived is on disk when this settles, success or not, so an upload can resume.
- * Resolves with the bytes written once the peer has closed its side.
+ * Receives from `socket` into `fd` starting at `start`. Whatever arrived is on disk when this
+ * settles, success or not, so an upload can resume. Resolves with the bytes written once the
+ * peer has closed its side.
  */
 export function receiveFile(fd: number, start: number, socket: DataSocket, ctl: TransferControl): Promise<number> {
   const socketFd = nativeDescriptor(socket, ctl, true);
-  if (socketFd !== undefined) {
-    return runNative('receive', socketFd, fd, start, socket, ctl).then((received) => {
-      // The peer has closed its side and Node never saw it (it was not reading): close ours now,
-      // as Node does by itself for a socket it reads. Some senders (proftpd) linger until then
-      // before they send the 226.
-      socket.destroy();
-      return received;
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const watch = new SocketWatch(socket, ctl);
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let position = start;
-    let writing = false;
-    let ended = false;
-    let failure: Error | undefined;
-    let throttled = false;
-    let paused = false;
-    let flushTimer: NodeJS.Timeout | undefined;
+  return socketFd === undefined ? UploadSink.receive(fd, start, socket, ctl) : receiveNatively(socketFd, fd, start, socket, ctl);
+}
 
-    const pause = () => {
-      if (!paused) {
-        paused = true;
-        socket.pause();
-      }
-    };
-    const resume = () => {
-      if (paused && !throttled && !failure && pendingBytes < MAX_BUFFERED_UPLOAD) {
-        paused = false;
-        socket.resume();
-      }
-    };
-    const finish = () => {
-      if (writing || (pendingBytes > 0 && !failure)) return;
-      watch.close();
-      if (failure) reject(failure);
-      else if (ended) resolve(position - start);
-    };
-    const flush = () => {
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
-      if (writing || pendingBytes === 0) return finish();
-      const batch = pending;
-      pending = [];
-      pendingBytes = 0;
-      writing = true;
-      writevAt(fd, batch, position).then(
-        (n) => {
-          position += n;
-          ctl.onProgress(position - start);
-          writing = false;
-          // Hand what arrived meanwhile to the next write first: the socket then resumes
-          // with nothing held back, instead of staying paused through another write.
-          if (ended || failure || pendingBytes >= WRITE_BATCH) flush();
-          resume();
-        },
-        (err: Error) => {
-          writing = false;
-          pending = [];
-          pendingBytes = 0;
-          failure = writeFailure((err as NodeJS.ErrnoException).code, position - start, err.message);
-          socket.destroy();
-          finish();
-        },
-      );
-    };
-
-    socket.on('data', (data: Buffer) => {
-      pending.push(data);
-      pendingBytes += data.length;
-      const wait = takeFromAll(ctl.buckets, data.length);
-      if (wait > 0) {
-        throttled = true;
-        pause();
-        watch.holdIdle();
-        setTimeout(() => {
-          throttled = false;
-          watch.resumeIdle();
-          resume();
-        }, wait);
-      }
-      if (pendingBytes >= MAX_BUFFERED_UPLOAD) pause();
-      if (pendingBytes >= WRITE_BATCH) flush();
-      // A slow sender must not keep bytes in memory for long: they belong on disk (a resume
-      // starts from what is there) and in the progress the user sees.
-      else flushTimer ??= setTimeout(flush, FLUSH_AFTER_MS);
-    });
-    const onEnd = () => {
-      ended = true;
-      flush();
-    };
-    // An empty stream can have ended before anyone listened: Node emits 'end' on a paused
-    // socket with nothing buffered (an empty file or listing sent with 125+226 at once).
-    if (socket.readableEnded) onEnd();
-    else socket.once('end', onEnd);
-    watch.whenFailed((err) => {
-      if (ended) return;
-      failure ??= err;
-      socket.destroy();
-      flush();
-    });
-    socket.resume();
-  });
+/** receiveFile in the addon's thread. */
+async function receiveNatively(socketFd: number, fd: number, start: number, socket: DataSocket, ctl: TransferControl): Promise<number> {
+  const received = await runNative('receive', socketFd, fd, start, socket, ctl);
+  // The peer has closed its side and Node never saw it (it was not reading): close ours now,
+  // as Node does by itself for a socket it reads. Some senders (proftpd) linger until then
+  // before they send the 226.
+  socket.destroy();
+  return received;
 }

@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { getSystemErrorMap } from 'node:util';
 import { NativeDone, nativeIo } from '../native/native-io';
+import { nodeInternals } from '../node-internals';
 import { abortedError, DataConnectionError, DataSocket, stalledError, TransferControl, writeFailure } from './transfer-control';
 import { FtpReplyError, Reply } from '../protocol/replies';
 
@@ -19,17 +20,16 @@ export function describeErrno(code: string | undefined): string {
 /** Downloads up to this size stay on the JavaScript path (one read, one write). */
 const NATIVE_MIN_SEND = 1 << 20;
 
-/** Buffer of a send by copy (TransferControl.sendByCopy): 256 KiB did as well as larger ones. */
+/** Buffer of a send by copy (TransferControl.sendByCopy): larger ones gained nothing (bench/README.md). */
 const COPY_SEND_BUFFER = 256 * 1024;
 
 /** Progress reports of a native transfer, which runs without callbacks per chunk. */
 const NATIVE_PROGRESS_MS = 250;
 
-/** The socket's own descriptor (Node keeps it on the TCP handle); undefined for TLS and wrapped streams. */
+/** The socket's own descriptor (node-internals.ts); undefined for TLS and wrapped streams. */
 export function plainSocketDescriptor(socket: DataSocket): number | undefined {
   if (!nativeIo || !(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) return undefined;
-  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+  return nodeInternals.socketFd(socket);
 }
 
 /**
@@ -44,8 +44,7 @@ export function nativeDescriptor(socket: DataSocket, ctl: TransferControl, recei
   const fd = plainSocketDescriptor(socket);
   if (fd === undefined || ctl.buckets.some((bucket) => bucket !== undefined && bucket.rate > 0)) return undefined;
   if (socket.writableLength > 0 || socket.readableLength > 0 || socket.readableEnded) return undefined;
-  const reading = (socket as unknown as { _handle: { reading?: boolean } })._handle.reading;
-  return receiving && reading ? undefined : fd;
+  return receiving && nodeInternals.handleReading(socket as net.Socket) ? undefined : fd;
 }
 
 /** True when a paused data socket's peer has closed without sending anything (nothing is consumed). */

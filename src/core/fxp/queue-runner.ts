@@ -156,36 +156,13 @@ export class QueueRunner {
     }
   }
 
+  /** Runs one claimed job to its outcome, then hands the lane back. */
   private async execute(lane: Lane, job: CopyJob): Promise<void> {
-    const startedAt = Date.now();
-    let startBytes = -1;
     let outcome: RunOutcome;
     let moveToEnd = false;
     try {
       const [source, target] = await Promise.all([this.clientFor(job.source.site), this.clientFor(job.target.site)]);
-      const result = await copyFile(
-        { client: source, path: job.source.path },
-        { client: target, path: job.resolvedTarget ?? job.target.path },
-        {
-          ...this.options.copyDefaults,
-          // Once this job has written to the target, every later attempt continues from there.
-          conflict: job.started ? 'resume' : job.conflict,
-          passive: job.passive,
-          allowRelay: job.allowRelay,
-          signal: lane.abort.signal,
-          log: this.options.log,
-          // Known before any byte is written, so a restart resumes the renamed file, not the one rename avoided.
-          onTargetPath: (path) => {
-            if (path !== job.target.path) this.progress(lane, { resolvedTarget: path }, 'now');
-          },
-          onMethod: (method, protection) => this.progress(lane, { method, protection, started: true }, 'now'),
-          onProgress: (done, total) => {
-            if (startBytes < 0) startBytes = done;
-            lane.rate = ((done - startBytes) * 1000) / Math.max(1, Date.now() - startedAt);
-            this.progress(lane, { size: total, bytesDone: done }, 'progress');
-          },
-        },
-      );
+      const result = await copyFile({ client: source, path: job.source.path }, { client: target, path: job.resolvedTarget ?? job.target.path }, this.copyOptions(lane, job));
       Object.assign(lane.facts, { size: result.size, bytesDone: result.size });
       if (result.method !== 'skipped') lane.facts.method = result.method;
       outcome = { state: 'done', verified: result.verified, skipped: result.method === 'skipped' || undefined, error: undefined, notBefore: undefined };
@@ -198,6 +175,31 @@ export class QueueRunner {
     this.lanes.delete(lane.id);
     this.finish(lane, outcome, moveToEnd);
     this.wake();
+  }
+
+  /** The job's copy options, with callbacks that report what the copy learns on the lane. */
+  private copyOptions(lane: Lane, job: CopyJob): CopyOptions {
+    const startedAt = Date.now();
+    let startBytes = -1;
+    return {
+      ...this.options.copyDefaults,
+      // Once this job has written to the target, every later attempt continues from there.
+      conflict: job.started ? 'resume' : job.conflict,
+      passive: job.passive,
+      allowRelay: job.allowRelay,
+      signal: lane.abort.signal,
+      log: this.options.log,
+      // Known before any byte is written, so a restart resumes the renamed file, not the one rename avoided.
+      onTargetPath: (path) => {
+        if (path !== job.target.path) this.progress(lane, { resolvedTarget: path }, 'now');
+      },
+      onMethod: (method, protection) => this.progress(lane, { method, protection, started: true }, 'now'),
+      onProgress: (done, total) => {
+        if (startBytes < 0) startBytes = done;
+        lane.rate = ((done - startBytes) * 1000) / Math.max(1, Date.now() - startedAt);
+        this.progress(lane, { size: total, bytesDone: done }, 'progress');
+      },
+    };
   }
 
   private failure(job: CopyJob, err: unknown): { outcome: RunOutcome; moveToEnd: boolean } {

@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { plainAddress } from '../net/address';
 import { FtpReplyError, Reply } from '../protocol/replies';
 import { tlsFailureWords, tlsLogText } from '../data/tls-errors';
+import { nodeInternals } from '../node-internals';
 
 /*
  * TLS on data connections (PROT P), both roles: this server as TLS server (RFC 4217), or as
@@ -51,7 +52,7 @@ function handshakeFailure(err: Error, role: string, timeoutMs: number, log?: (li
  * or corrupted record just stopped the stream, and an upload cut short that way ended in 226.
  */
 export function reportTlsErrors(socket: tls.TLSSocket): tls.TLSSocket {
-  (socket as unknown as { _releaseControl?: () => boolean })._releaseControl?.();
+  nodeInternals.reportTlsErrors(socket);
   return socket;
 }
 

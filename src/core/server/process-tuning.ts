@@ -9,21 +9,18 @@ const SETTLE_MS = 5000;
  * Tunes the V8 heap of a process whose main job is this server (`ferry serve`, the editor's
  * server child), not of a process that merely embeds it. Call it right after startServer.
  *
- * Each logged-in session keeps about 2.6 KB of objects alive. When many clients log in at once
- * those objects all survive their first garbage collections, and V8 answers survival by doubling
- * the young generation, up to 16 MiB per semi-space, which it then keeps: with 2000 idle sessions
- * that was 8 KB of resident memory per session, two thirds of it empty young generation (see
- * bench/, idle sessions). Not letting it grow by doubling (it stayed at 2 MiB after 1000
- * pipelined logins, 4 MiB after 1000 logins that wait for each reply, instead of 16-32 MiB) costs a
- * few more (short) scavenges during login bursts; transfers allocate little on the JS heap (their
- * buffers live outside it) and plain ones run in the native data path.
+ * When many clients log in at once, the objects each session keeps alive all survive their first
+ * garbage collections, and V8 answers survival by doubling the young generation, up to 16 MiB per
+ * semi-space, which it then keeps: most of an idle session's resident memory was empty young
+ * generation (bench/README.md, idle sessions). Not letting it grow by doubling costs a few more
+ * (short) scavenges during login bursts; transfers allocate little on the JS heap (their buffers
+ * live outside it) and plain ones run in the native data path.
  * `--semi-space-growth-factor` is read whenever V8 considers growing, so it works when set at run
  * time, unlike `--max-semi-space-size`, which only counts at start-up.
  *
  * The burst also leaves old-space pages that V8's memory reducer, which Node does not drive,
  * would give back only much later, if at all: once new sessions have stopped arriving for a few
- * seconds, one full collection compacts the heap and returns them (tens of milliseconds with
- * thousands of sessions, once per burst).
+ * seconds, one full collection compacts the heap and returns them (once per burst).
  */
 export function tuneHeapForServer(server: ServerHandle): void {
   v8.setFlagsFromString('--semi-space-growth-factor=1');

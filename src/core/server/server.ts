@@ -6,7 +6,7 @@ import { Authorizer, UserAccount } from './authorizer';
 import { confinementUnavailable } from './beneath';
 import { ConfigError, tunableProblems } from './config';
 import { bannedText, LoginGuard } from './login-guard';
-import { plainAddress } from './data-channel';
+import { plainAddress } from '../net/address';
 import { Reply } from '../protocol/replies';
 import { ServerContext, SessionInfo, TransferInfo } from './server-context';
 import { Session } from './session';

@@ -28,6 +28,36 @@ export interface QueueView {
   refreshWindow(): void;
 }
 
+/** The lines above the list: a failed save, a failed request (dismissable), "all paused", an empty queue. */
+interface Banners {
+  saveProblem: HTMLElement;
+  requestError: HTMLElement;
+  errorText: HTMLElement;
+  pausedNote: HTMLElement;
+  empty: HTMLElement;
+}
+
+function createBanners(doc: Document, strings: PanelStrings): Banners {
+  const saveProblem = element(doc, 'div', 'banner warning', { role: 'alert', hidden: '' });
+  const errorText = element(doc, 'span', 'banner-text');
+  const dismiss = element(doc, 'vscode-toolbar-button', 'dismiss', { icon: 'close', label: strings.dismiss, title: strings.dismiss });
+  const requestError = element(doc, 'div', 'banner error', { role: 'alert', hidden: '' }, [errorText, dismiss]);
+  const pausedNote = element(doc, 'div', 'note', { hidden: '' }, [strings.pausedAllNote]);
+  const empty = element(doc, 'div', 'empty', { hidden: '' }, [strings.empty]);
+  dismiss.addEventListener('click', () => setHidden(requestError, true));
+  return { saveProblem, requestError, errorText, pausedNote, empty };
+}
+
+/** Everything outside the list: toolbar values, totals, banners, the empty text. */
+function renderOutsideList(queue: PanelQueue, toolbar: Toolbar, banners: Banners, list: HTMLElement, strings: PanelStrings): void {
+  toolbar.update(queue.limits, queue.pausedAll, queueTotals(queue.jobs.values()));
+  setHidden(banners.saveProblem, queue.saveProblem === undefined);
+  setText(banners.saveProblem, queue.saveProblem === undefined ? '' : fill(strings.saveProblem, queue.saveProblem));
+  setHidden(banners.pausedNote, !queue.pausedAll);
+  setHidden(banners.empty, queue.jobs.size > 0);
+  setHidden(list, queue.jobs.size === 0);
+}
+
 /**
  * Builds the panel in `root` (toolbar, messages, the list) and returns the functions that feed
  * it. Everything is built with `root.ownerDocument`, so a test or the benchmark can render in
@@ -49,24 +79,9 @@ export function createQueueView(root: HTMLElement, post: (message: WebviewMessag
   const state = (): PanelState => ({ expanded: [...list.expanded], scrollTop: list.scrollTop });
   const toolbar = new Toolbar(doc, strings, request);
   const list = new QueueList(doc, queue, strings, { request, stateChanged: () => options.onStateChange?.(state()) }, options.state?.expanded ?? []);
-  const saveProblem = element(doc, 'div', 'banner warning', { role: 'alert', hidden: '' });
-  const errorText = element(doc, 'span', 'banner-text');
-  const dismiss = element(doc, 'vscode-toolbar-button', 'dismiss', { icon: 'close', label: strings.dismiss, title: strings.dismiss });
-  const requestError = element(doc, 'div', 'banner error', { role: 'alert', hidden: '' }, [errorText, dismiss]);
-  const pausedNote = element(doc, 'div', 'note', { hidden: '' }, [strings.pausedAllNote]);
-  const empty = element(doc, 'div', 'empty', { hidden: '' }, [strings.empty]);
-  dismiss.addEventListener('click', () => setHidden(requestError, true));
-  root.append(toolbar.el, saveProblem, requestError, pausedNote, empty, list.el);
-
-  /** Everything outside the list: toolbar values, totals, banners, the empty text. */
-  const renderMeta = () => {
-    toolbar.update(queue.limits, queue.pausedAll, queueTotals(queue.jobs.values()));
-    setHidden(saveProblem, queue.saveProblem === undefined);
-    setText(saveProblem, queue.saveProblem === undefined ? '' : fill(strings.saveProblem, queue.saveProblem));
-    setHidden(pausedNote, !queue.pausedAll);
-    setHidden(empty, queue.jobs.size > 0);
-    setHidden(list.el, queue.jobs.size === 0);
-  };
+  const banners = createBanners(doc, strings);
+  root.append(toolbar.el, banners.saveProblem, banners.requestError, banners.pausedNote, banners.empty, list.el);
+  const renderMeta = () => renderOutsideList(queue, toolbar, banners, list.el, strings);
 
   const applySnapshot = (snapshot: QueueSnapshot) => {
     queue.load(snapshot);
@@ -91,8 +106,8 @@ export function createQueueView(root: HTMLElement, post: (message: WebviewMessag
     if (label === undefined) return;
     pending.delete(message.requestId);
     if (message.ok) return;
-    setText(errorText, fill(strings.requestFailed, label, message.error));
-    setHidden(requestError, false);
+    setText(banners.errorText, fill(strings.requestFailed, label, message.error));
+    setHidden(banners.requestError, false);
   };
 
   return {

@@ -13,6 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NativeOutcome, nativeIo, nativeIoUnavailable, NativeTransferHandle } from '../../../src/core/native/native-io';
+import { nodeInternals } from '../../../src/core/node-internals';
 import { readAll } from '../../helpers/control-client';
 import { sha256 } from '../../helpers/processes';
 
@@ -24,7 +25,7 @@ interface Done {
 }
 
 function fdOf(socket: net.Socket): number {
-  return (socket as unknown as { _handle: { fd: number } })._handle.fd;
+  return nodeInternals.socketFd(socket)!;
 }
 
 /** A connected loopback pair; the server side is accepted paused, as the FTP data listeners do. */
@@ -52,7 +53,7 @@ function start(direction: 'send' | 'receive', socket: net.Socket, fd: number, of
 
 const openDescriptors = () => fs.readdirSync('/proc/self/fd').length;
 
-describe('native data path (sendfile / read+pwrite in a thread)', function () {
+describe('native data path (sendfile / splice in a thread)', function () {
   let dir: string;
   const data = randomBytes(8 * 1024 * 1024 + 12345);
   let source: string;

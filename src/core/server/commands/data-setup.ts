@@ -1,6 +1,8 @@
 import * as net from 'node:net';
 import type { CommandSpec } from '../command-table';
-import { ActiveTarget, checkActiveTarget, parseEprtArgument, parsePortArgument, PassiveListener, plainAddress } from '../data-channel';
+import { ActiveTarget, checkActiveTarget, parseEprtArgument, parsePortArgument } from '../active-target';
+import { PassiveListener } from '../passive-listener';
+import { plainAddress } from '../../net/address';
 import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import type { CommandSpec } from '../command-table';
-import { formatTimeVal, parseTimeVal } from '../listing';
+import { formatTimeVal, parseTimeVal } from '../list-format';
 import { FtpReplyError, Reply } from '../../protocol/replies';
 import { fsErrorToReply } from '../fs-errors';
 import type { HeldPath } from '../rooted-fs';

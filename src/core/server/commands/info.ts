@@ -1,6 +1,6 @@
 import { commandNames, COMMANDS, splitCommand } from '../command-table';
 import type { CommandSpec } from '../command-table';
-import { MLST_FACTS, MlstFact } from '../listing';
+import { MLST_FACTS, MlstFact } from '../list-format';
 import { hashFeature, optsHash } from './hash';
 import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command-table';
 import { stripListOptions, visitPath } from '../directory';
 import { sendText } from '../../data/file-socket';
-import { formatListLine, formatMlstEntry, mlstFormatter } from '../listing';
+import { formatListLine, formatMlstEntry, mlstFormatter } from '../list-format';
 import { encodeName } from '../name-bytes';
 import { FtpReplyError, Reply } from '../../protocol/replies';
 import type { Session } from '../session';

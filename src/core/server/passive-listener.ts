@@ -1,18 +1,10 @@
-import { closeSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { plainAddress } from '../net/address';
-import { ConnectFailure, connectWithTimeout } from '../net/connect';
 import { nativeIo } from '../native/native-io';
 import { peerClosedQuietly } from '../data/native-transfer';
 import { FtpReplyError, Reply } from '../protocol/replies';
-
-export { plainAddress };
-
-export interface DataChannelPolicy {
-  /** Address of the client's control connection: the only one data may go to/come from without FXP. */
-  clientAddress: string;
-  allowFxp: boolean;
-}
+import { closeConnection, DataChannelPolicy, DataConnection, RawConnection } from './data-connection';
 
 let ephemeralRange: [number, number] | undefined | null = null;
 
@@ -24,8 +16,7 @@ let ephemeralRange: [number, number] | undefined | null = null;
  * searches only the lower half of the range, counting a port that a connection in TIME-WAIT
  * still holds as taken. Every passive download leaves one there for a minute (the server
  * closes the data connection first), so after a few thousand small downloads bind(0) scanned
- * thousands of ports per PASV: 60 % of the server's CPU time in a profile with 11 000
- * connections in TIME-WAIT, where pyftpdlib (no SO_REUSEADDR, the whole range) lost little.
+ * thousands of ports per PASV (pyftpdlib, without SO_REUSEADDR, searches the whole range).
  * An explicit port with SO_REUSEADDR may reuse one in TIME-WAIT, so a random port of the whole
  * range binds at the first try.
  */
@@ -51,40 +42,6 @@ function passivePorts(min: number, max: number): { first: number; step: number; 
   const first = range[0] | 1;
   return { first, step: 2, count: Math.floor((range[1] - first) / 2) + 1 };
 }
-
-/**
- * A data connection the native listener accepted, still a bare descriptor: a small download
- * writes to it directly (file-socket.ts sendNow) and never builds a net.Socket; anything else
- * wraps it in one.
- */
-export class RawConnection {
-  private socket?: net.Socket;
-  private closed = false;
-
-  constructor(readonly fd: number) {}
-
-  /** The connection as a paused net.Socket, which owns the descriptor from then on. */
-  toSocket(): net.Socket {
-    // pauseOnCreate is what net.Server's pauseOnConnect passes: nothing is read before the
-    // transfer starts, so an upload's first bytes stay in the kernel for the native receiver.
-    this.socket ??= new net.Socket({ fd: this.fd, readable: true, writable: true, pauseOnCreate: true } as net.SocketConstructorOpts);
-    return this.socket;
-  }
-
-  /** True when the peer has closed without sending anything (a peek: nothing is consumed). */
-  peerClosed(): boolean {
-    return nativeIo!.peerClosed(this.fd);
-  }
-
-  close(): void {
-    if (this.socket) this.socket.destroy();
-    else if (!this.closed) closeSync(this.fd);
-    this.closed = true;
-  }
-}
-
-/** A passive data connection: a bare descriptor from the native listener, or a socket from net.Server. */
-export type DataConnection = RawConnection | net.Socket;
 
 /** A listening socket that reports each connection with the peer's plain address. */
 interface Listening {
@@ -239,64 +196,4 @@ export class PassiveListener {
       this.waiter = undefined;
     }
   }
-}
-
-/** Closes a data connection that will not (or no longer) carry a transfer. */
-export function closeConnection(connection: DataConnection): void {
-  if (connection instanceof RawConnection) connection.close();
-  else connection.destroy();
-}
-
-/** Target of an active (PORT/EPRT) data connection. */
-export interface ActiveTarget {
-  host: string;
-  port: number;
-}
-
-/**
- * Refuses PORT/EPRT targets that would make this server attack a third party (RFC 2577
- * "bounce"): another address than the client's, or a privileged port. FXP lifts both.
- */
-export function checkActiveTarget(target: ActiveTarget, policy: DataChannelPolicy): void {
-  if (policy.allowFxp) return;
-  if (plainAddress(target.host) !== policy.clientAddress) {
-    throw new FtpReplyError(Reply.NotImplementedForParameter, `Refusing data connection to foreign address ${target.host} (FXP is disabled on this server).`);
-  }
-  if (target.port < 1024) throw new FtpReplyError(Reply.NotImplementedForParameter, `Refusing data connection to privileged port ${target.port}.`);
-}
-
-/** Connects to an active target within `timeoutMs` (connect_timeout). */
-export async function connectActive(target: ActiveTarget, localAddress: string, timeoutMs: number): Promise<net.Socket> {
-  try {
-    return await connectWithTimeout(target.host, target.port, localAddress, timeoutMs, nativeIo !== undefined);
-  } catch (err) {
-    const failure = err as ConnectFailure;
-    const message = failure.timedOut
-      ? `Could not connect to ${target.host}:${target.port} within ${Math.round(timeoutMs / 1000)} s (connect_timeout).`
-      : `Could not connect to ${target.host}:${target.port}: ${failure.message}.`;
-    throw new FtpReplyError(Reply.CannotOpenData, message);
-  }
-}
-
-/** PORT argument "h1,h2,h3,h4,p1,p2" (RFC 959 §4.1.2). */
-export function parsePortArgument(arg: string): ActiveTarget | undefined {
-  const parts = arg.split(',').map((p) => p.trim());
-  if (parts.length !== 6 || !parts.every((p) => /^\d{1,3}$/.test(p))) return undefined;
-  const n = parts.map(Number);
-  if (n.some((v) => v > 255)) return undefined;
-  const port = n[4] * 256 + n[5];
-  return port === 0 ? undefined : { host: n.slice(0, 4).join('.'), port };
-}
-
-/** EPRT argument "|proto|address|port|" with any delimiter (RFC 2428 §2). */
-export function parseEprtArgument(arg: string): ActiveTarget | { unsupported: true } | undefined {
-  const delimiter = arg[0];
-  if (!delimiter || delimiter.charCodeAt(0) < 33 || delimiter.charCodeAt(0) > 126) return undefined;
-  const parts = arg.split(delimiter);
-  if (parts.length !== 5 || parts[0] !== '' || parts[4] !== '') return undefined;
-  const [, proto, host, portText] = parts;
-  if (proto !== '1' && proto !== '2') return { unsupported: true };
-  if (net.isIP(host) !== (proto === '1' ? 4 : 6) || !/^\d{1,5}$/.test(portText)) return undefined;
-  const port = Number(portText);
-  return port > 0 && port < 65536 ? { host, port } : undefined;
 }
