@@ -1,14 +1,15 @@
-import { Client, FTPError } from 'basic-ftp';
+import { Client, FTPContext, FTPError } from 'basic-ftp';
 import { createHash, X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Capabilities, parseFeatures } from './capabilities';
 import { ControlLink } from './data-channel';
 import { applyNameCodec } from './control-codec';
-import { ConnectionError, ErrorContext, FerryClientError, RemoteReplyError, TlsRefusedError } from './errors';
+import { CancelledError, ConnectionError, ErrorContext, FerryClientError, RemoteReplyError, TlsRefusedError } from './errors';
 import { guessNameEncoding, NameCodec, NameEncodingError } from './name-codec';
 import { DEFAULTS, defaultPort, SiteSettings, siteLabel } from './settings';
 import { Reply } from '../protocol/replies';
+import { basicFtpInternals } from '../node-internals';
 
 /** SHA-256 fingerprint of a DER certificate as "AB:CD:...". */
 export function fingerprint256(der: Buffer): string {
@@ -42,18 +43,14 @@ function checkPinnedCertificate(settings: SiteSettings, socket: net.Socket | tls
 }
 
 /**
- * basic-ftp connects its control socket without a local address; wrap its socket factory so
- * the connection leaves from the configured one.
+ * basic-ftp connects its control socket without a local address; each control socket it makes
+ * (node-internals.ts) gets a connect() that leaves from the configured one.
  */
 function bindControlSocket(client: Client, localAddress: string): void {
-  const ftp = client.ftp as unknown as { _newSocket(): net.Socket };
-  const create = ftp._newSocket.bind(ftp);
-  ftp._newSocket = () => {
-    const socket = create();
+  basicFtpInternals(FTPContext.prototype).onNewControlSocket(client.ftp, (socket) => {
     const connect = socket.connect.bind(socket) as (options: net.TcpNetConnectOpts, listener?: () => void) => net.Socket;
     (socket as unknown as { connect: typeof connect }).connect = (options, listener) => connect({ ...options, localAddress }, listener);
-    return socket;
-  };
+  });
 }
 
 /** Masks the password in a logged control line. */
@@ -101,16 +98,20 @@ export class FtpConnection implements ControlLink {
     this.settings.log?.(`[${this.label}] ${line}`);
   }
 
-  /** Connects, secures, logs in and learns the server's features. */
-  static async open(settings: SiteSettings): Promise<FtpConnection> {
+  /** Connects, secures, logs in and learns the server's features. `signal` closes the socket mid-handshake. */
+  static async open(settings: SiteSettings, signal?: AbortSignal): Promise<FtpConnection> {
     const conn = new FtpConnection(settings);
     const context = { operation: 'connect to', host: conn.label };
+    const onAbort = () => conn.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await conn.handshake();
       return conn;
     } catch (err) {
       conn.close();
-      throw conn.wrapError(err, context);
+      throw signal?.aborted ? new CancelledError(context) : conn.wrapError(err, context);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

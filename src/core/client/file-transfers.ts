@@ -10,9 +10,10 @@ import type { FtpConnection } from './connection';
 import { VerificationError } from './errors';
 import { statPath } from './listing';
 import { learnMdtmZone, remoteModifiedTime, setModifiedTime } from './modified-time';
-import { ProgressListener, ProgressMeter } from './progress';
+import { ProgressListener, ProgressMeter } from './transfer-progress';
 import { DEFAULTS } from './settings';
 import { runDataCommand } from './transfer';
+import { ConflictHook, downloadTarget, uploadTarget } from './transfer-targets';
 import { localHash, remoteHash } from './verify';
 
 export interface TransferOptions {
@@ -30,6 +31,13 @@ export interface TransferOptions {
   preserveTime?: boolean;
   /** The remote file's modification time when a listing already told it (saves an MDTM). */
   remoteModifiedAt?: Date;
+  /**
+   * Downloads write `<name><partSuffix>` and rename it into place once complete and verified,
+   * so a partial file never looks complete (the explorer uses ".part"); a resume continues it.
+   */
+  partSuffix?: string;
+  /** What to do with a target that exists (see transfer-targets.ts); without it, overwrite (or continue, when resuming). */
+  conflict?: ConflictHook;
 }
 
 export interface TransferResult {
@@ -41,6 +49,10 @@ export interface TransferResult {
   size: number;
   /** The hash compared, if any. */
   hash?: string;
+  /** Where the file went (another name after a "rename" conflict rule). */
+  path?: string;
+  /** Set when the conflict rule left the target alone: what proved it identical, or "none". */
+  skipped?: string;
 }
 
 function control(conn: FtpConnection, meter: ProgressMeter, signal?: AbortSignal): TransferControl {
@@ -92,21 +104,20 @@ async function checkHash(conn: FtpConnection, remotePath: string, localPath: str
 }
 
 /**
- * Downloads into a local file. With `resume`, an existing shorter local file is continued
- * with REST+RETR; the local file is never truncated before data arrives, and is trimmed to
- * what arrived at the end, so an interrupted download can always be resumed.
+ * Downloads into a local file. With `resume`, an existing shorter local file (the partial file
+ * with `partSuffix`) is continued with REST+RETR; it is never truncated before data arrives,
+ * and is trimmed to what arrived at the end, so an interrupted download can always be resumed.
  */
 export async function downloadFile(conn: FtpConnection, remotePath: string, localPath: string, options: TransferOptions = {}): Promise<TransferResult> {
   const remoteSize = conn.capabilities.size ? await conn.client.size(remotePath).catch(() => undefined) : undefined;
-  const handle = await fsp.open(localPath, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
-  let offset = 0;
+  const target = await downloadTarget(conn, remotePath, localPath, remoteSize, options);
+  if (target.skipped) return { bytes: 0, offset: 0, size: remoteSize ?? 0, path: target.path, skipped: target.proof };
+  const { offset, part } = target;
+  const handle = await fsp.open(part, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
   let written = 0;
   let receiving: Promise<number> | undefined;
-  const meter = new ProgressMeter(options.onProgress, 0, remoteSize);
+  const meter = new ProgressMeter(options.onProgress, offset, remoteSize);
   try {
-    const localSize = (await handle.stat()).size;
-    if (options.resume && localSize > 0 && (remoteSize === undefined || localSize <= remoteSize)) offset = localSize;
-    meter.offset = offset;
     if (remoteSize === undefined || offset < remoteSize) {
       if (offset > 0) await conn.client.send(`REST ${offset}`);
       await runDataCommand(conn, `RETR ${remotePath}`, async (socket) => {
@@ -125,9 +136,11 @@ export async function downloadFile(conn: FtpConnection, remotePath: string, loca
   const size = offset + written;
   const context = { operation: 'download', host: conn.label, path: remotePath };
   if (remoteSize !== undefined && size !== remoteSize) throw new VerificationError(`received ${size} bytes, the server reported ${remoteSize}`, context);
-  const hash = options.verifyHash ? await checkHash(conn, remotePath, localPath, 'download') : undefined;
-  if (options.preserveTime ?? true) await keepRemoteTime(conn, remotePath, localPath, options.remoteModifiedAt);
-  return { bytes: written, offset, size, hash };
+  const hash = options.verifyHash ? await checkHash(conn, remotePath, part, 'download') : undefined;
+  // Complete and verified: only now does it get its name (rename replaces an existing file atomically).
+  if (part !== target.path) await fsp.rename(part, target.path);
+  if (options.preserveTime ?? true) await keepRemoteTime(conn, remotePath, target.path, options.remoteModifiedAt);
+  return { bytes: written, offset, size, hash, path: target.path };
 }
 
 /**
@@ -137,6 +150,7 @@ export async function downloadFile(conn: FtpConnection, remotePath: string, loca
  */
 export async function uploadFile(conn: FtpConnection, localPath: string, remotePath: string, options: TransferOptions = {}): Promise<TransferResult> {
   const handle = await fsp.open(localPath, 'r');
+  let target = remotePath;
   let offset = 0;
   let sent = 0;
   let sending: Promise<number> | undefined;
@@ -146,13 +160,15 @@ export async function uploadFile(conn: FtpConnection, localPath: string, remoteP
   try {
     ({ size, mtime: localTime } = await handle.stat());
     const existing = await statPath(conn, remotePath);
-    previousMode = existing?.type === 'file' ? existing.mode : undefined;
-    if (options.resume && existing?.type === 'file' && existing.size <= size) offset = existing.size;
+    const decided = await uploadTarget(conn, localPath, remotePath, { size, modifiedAt: localTime }, existing, options);
+    if (decided.skipped) return { bytes: 0, offset: 0, size, path: remotePath, skipped: decided.proof };
+    ({ path: target, offset } = decided);
+    previousMode = existing?.type === 'file' && target === remotePath ? existing.mode : undefined;
     const meter = new ProgressMeter(options.onProgress, offset, size);
     if (offset < size || size === 0) {
-      let command = `STOR ${remotePath}`;
+      let command = `STOR ${target}`;
       if (offset > 0 && conn.capabilities.restStream) await conn.client.send(`REST ${offset}`);
-      else if (offset > 0) command = `APPE ${remotePath}`;
+      else if (offset > 0) command = `APPE ${target}`;
       await runDataCommand(conn, command, async (socket) => {
         sending = sendFile(handle.fd, offset, socket, control(conn, meter, options.signal));
         sent = await sending;
@@ -166,12 +182,12 @@ export async function uploadFile(conn: FtpConnection, localPath: string, remoteP
     await handle.close();
   }
   const writtenAt = Date.now();
-  await checkSize(conn, remotePath, size, 'upload');
-  if (previousMode !== undefined) await restoreMode(conn, remotePath, previousMode);
-  await learnMdtmZone(conn, remotePath, writtenAt);
-  if (options.preserveTime ?? true) await keepLocalTime(conn, remotePath, localTime);
-  const hash = options.verifyHash ? await checkHash(conn, remotePath, localPath, 'upload') : undefined;
-  return { bytes: sent, offset, size, hash };
+  await checkSize(conn, target, size, 'upload');
+  if (previousMode !== undefined) await restoreMode(conn, target, previousMode);
+  await learnMdtmZone(conn, target, writtenAt);
+  if (options.preserveTime ?? true) await keepLocalTime(conn, target, localTime);
+  const hash = options.verifyHash ? await checkHash(conn, target, localPath, 'upload') : undefined;
+  return { bytes: sent, offset, size, hash, path: target };
 }
 
 /** Gives an uploaded file the local file's modification time; a server that cannot is logged once per connection (then skipped). */

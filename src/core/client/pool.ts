@@ -42,6 +42,11 @@ export class ConnectionPool {
     return Math.max(1, this.settings.maxConnections ?? DEFAULTS.maxConnections);
   }
 
+  /** Connections open now: busy ones, and idle ones the server has not closed (an idle one it closed is only noticed here). */
+  get openConnections(): number {
+    return this.count - this.idle.filter((entry) => entry.conn.closed).length;
+  }
+
   /** Runs `task` on a connection of its own; see TaskOptions for retry and cancellation. */
   async run<T>(task: (conn: FtpConnection) => Promise<T>, options: TaskOptions): Promise<T> {
     const context: ErrorContext = { ...options.context, host: this.label };
@@ -81,7 +86,7 @@ export class ConnectionPool {
     if (this.count < this.max) {
       this.count++;
       try {
-        const conn = await FtpConnection.open(this.settings);
+        const conn = await FtpConnection.open(this.settings, signal);
         this.capabilities ??= conn.capabilities;
         if (this.capabilities !== conn.capabilities) conn.capabilities = this.capabilities;
         return conn;

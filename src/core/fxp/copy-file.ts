@@ -2,16 +2,13 @@ import * as path from 'node:path';
 import { CancelledError, ConnectionError, FerryClientError, FtpClient, RemoteReplyError, VerificationError } from '../client';
 import type { FtpConnection } from '../client/connection';
 import type { RemoteEntry } from '../client/remote-entry';
+import { ConflictRule, decideConflict } from '../client/conflicts';
 import { remoteHash } from '../client/verify';
-import { fxpCopy, FxpDataProtection, FxpProtectionPlan } from './fxp-copy';
+import { fxpCopy, FxpCopyOptions, FxpDataProtection, FxpProtectionPlan } from './fxp-copy';
 import { FxpRefusedError, FxpStalledError } from './fxp-errors';
 import { relayCopy } from './relay';
 
-/**
- * What to do when the target file exists. `skip-identical` skips it when it has the source's size
- * and hash (or, without a common hash, modification time to the second), and overwrites otherwise.
- */
-export type ConflictRule = 'overwrite' | 'skip' | 'skip-identical' | 'resume' | 'rename';
+export type { ConflictRule } from '../client/conflicts';
 
 export interface CopyEndpoint {
   client: FtpClient;
@@ -99,18 +96,6 @@ function tlsServerOf(way: FxpPlan): 'source' | 'target' | undefined {
   return undefined;
 }
 
-/** "name (1).ext", "name (2).ext", ... until the target has no such file. */
-async function freeName(target: CopyEndpoint): Promise<string> {
-  const dir = path.posix.dirname(target.path);
-  const ext = path.posix.extname(target.path);
-  const stem = path.posix.basename(target.path, ext);
-  for (let i = 1; i < 1000; i++) {
-    const candidate = path.posix.join(dir, `${stem} (${i})${ext}`);
-    if (!(await target.client.stat(candidate))) return candidate;
-  }
-  throw new Error(`no free name next to ${target.path}`);
-}
-
 async function targetSize(target: CopyEndpoint, targetPath: string): Promise<number> {
   return (await target.client.stat(targetPath))?.size ?? 0;
 }
@@ -139,32 +124,19 @@ async function verifyCopy(source: CopyEndpoint, target: CopyEndpoint, targetPath
   return `size+${hashes.algorithm}`;
 }
 
-/**
- * skip-identical: what proves the existing target equals the source ("size+sha256", "size+mtime"),
- * or undefined when it may differ. Modification times count to the second (MDTM and many MLST
- * replies carry no fraction); they match on files an earlier copy gave the source's time.
- */
-async function identical(source: CopyEndpoint, target: CopyEndpoint, src: RemoteEntry, dst: RemoteEntry): Promise<string | undefined> {
-  if (dst.type !== 'file' || dst.size !== src.size) return undefined;
-  const hashes = await compareHashes(source, target, dst.path);
-  if (hashes) return hashes.source === hashes.target ? `size+${hashes.algorithm}` : undefined;
-  const seconds = (date: Date | undefined) => (date ? Math.floor(date.getTime() / 1000) : NaN);
-  return seconds(src.modifiedAt) === seconds(dst.modifiedAt) ? 'size+mtime' : undefined;
-}
-
-/** Where to write and from which offset, or a finished "skipped" result, after the conflict rule looked at the target. */
+/** Where to write and from which offset, or a finished "skipped" result, after the conflict rule (client/conflicts.ts) looked at the target. */
 async function applyConflictRule(source: CopyEndpoint, target: CopyEndpoint, src: RemoteEntry, conflict: ConflictRule): Promise<{ targetPath: string; offset: number } | CopyResult> {
   const existing = await target.client.stat(target.path);
-  const skipped = (verified: string): CopyResult => ({ method: 'skipped', targetPath: target.path, size: existing?.size ?? 0, offset: 0, clientBytes: 0, verified });
-  if (!existing) return { targetPath: target.path, offset: 0 };
-  if (conflict === 'skip') return skipped('none');
-  if (conflict === 'skip-identical') {
-    const proof = await identical(source, target, src, existing);
-    if (proof) return skipped(proof);
-  }
-  if (conflict === 'rename') return { targetPath: await freeName(target), offset: 0 };
-  if (conflict === 'resume' && existing.type === 'file' && existing.size <= src.size) return { targetPath: target.path, offset: existing.size };
-  return { targetPath: target.path, offset: 0 };
+  const decided = await decideConflict(conflict, {
+    source: src,
+    target: existing,
+    targetPath: target.path,
+    hashes: () => compareHashes(source, target, target.path),
+    exists: async (candidate) => (await target.client.stat(candidate)) !== undefined,
+    paths: path.posix,
+  });
+  if (decided.write) return decided;
+  return { method: 'skipped', targetPath: target.path, size: existing?.size ?? 0, offset: 0, clientBytes: 0, verified: decided.proof };
 }
 
 /** Verifies, then gives the target the source's modification time (a refusal is only logged: the bytes are right). */
@@ -176,15 +148,55 @@ async function complete(source: CopyEndpoint, target: CopyEndpoint, src: RemoteE
   return { ...result, verified };
 }
 
+/** Where and how much one copy writes: the target path, the offset to start from (it moves after a failed attempt), the source size. */
+interface CopyPlan {
+  targetPath: string;
+  offset: number;
+  size: number;
+  conflict: ConflictRule;
+}
+
+/** The label a way has in logs and refusals, e.g. "target passive, sscn on the source". */
+function wayLabel(way: FxpPlan): string {
+  const protection = way.protection;
+  if (!protection) return `${way.passive} passive`;
+  return `${way.passive} passive, ${protection.mode}${'side' in protection ? ` on the ${protection.side}` : ''}`;
+}
+
+/** One FXP attempt along `way`, on a pooled control connection of each server. */
+function fxpAttempt(source: CopyEndpoint, target: CopyEndpoint, way: FxpPlan, plan: CopyPlan, options: CopyOptions): Promise<{ protection?: FxpDataProtection }> {
+  const { targetPath, size } = plan;
+  const fxpOptions: FxpCopyOptions = {
+    passive: way.passive,
+    protection: way.protection,
+    offset: plan.offset,
+    stallTimeoutMs: options.stallTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs,
+    signal: options.signal,
+    log: options.log,
+    onProgress: (done) => options.onProgress?.(done, size),
+    // On another pooled connection; a busy pool must not block the watchdog.
+    pollTargetSize: () => Promise.race([targetSize(target, targetPath), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]),
+  };
+  const withTarget = (srcConn: FtpConnection) =>
+    target.client.pool.run((dstConn) => fxpCopy(srcConn, dstConn, source.path, targetPath, fxpOptions), { context: { operation: 'FXP copy', path: targetPath }, signal: options.signal });
+  return source.client.pool.run(withTarget, { context: { operation: 'FXP copy', path: source.path }, signal: options.signal });
+}
+
+/** A failed attempt that another way may still get past: a refusal, a stall, or a server dropping the connection over the data handshake. */
+function worthAnotherWay(err: unknown): err is Error {
+  if (err instanceof CancelledError) return false;
+  return err instanceof FxpRefusedError || err instanceof FxpStalledError || err instanceof ConnectionError || err instanceof RemoteReplyError;
+}
+
 /** Tries each FXP plan in turn; the result of the first that works, or undefined with the reasons in `refusals`. */
-async function tryFxp(source: CopyEndpoint, target: CopyEndpoint, plan: { targetPath: string; offset: number; size: number; conflict: ConflictRule }, refusals: string[], options: CopyOptions): Promise<Omit<CopyResult, 'verified'> | undefined> {
-  const log = options.log ?? (() => undefined);
-  const { targetPath, size, conflict } = plan;
+async function tryFxp(source: CopyEndpoint, target: CopyEndpoint, plan: CopyPlan, refusals: string[], options: CopyOptions): Promise<Omit<CopyResult, 'verified'> | undefined> {
+  const { targetPath, size } = plan;
   const plans = await fxpPlans(source, target, options);
   if (typeof plans === 'string') refusals.push(plans);
   const endpoint = { source, target };
   for (const way of typeof plans === 'string' ? [] : plans) {
-    const label = `${way.passive} passive${way.protection ? `, ${way.protection.mode}${'side' in way.protection ? ` on the ${way.protection.side}` : ''}` : ''}`;
+    const label = wayLabel(way);
     const tlsServer = tlsServerOf(way);
     if (tlsServer && requiresReuse.has(endpoint[tlsServer].client)) {
       refusals.push(`${label}: not tried, the ${tlsServer} server requires TLS session reuse`);
@@ -192,39 +204,18 @@ async function tryFxp(source: CopyEndpoint, target: CopyEndpoint, plan: { target
     }
     try {
       options.onMethod?.('fxp', way.protection?.mode);
-      const { protection } = await source.client.pool.run(
-        (srcConn) =>
-          target.client.pool.run(
-            (dstConn) =>
-              fxpCopy(srcConn, dstConn, source.path, targetPath, {
-                passive: way.passive,
-                protection: way.protection,
-                offset: plan.offset,
-                stallTimeoutMs: options.stallTimeoutMs,
-                pollIntervalMs: options.pollIntervalMs,
-                signal: options.signal,
-                log,
-                onProgress: (done) => options.onProgress?.(done, size),
-                // On another pooled connection; a busy pool must not block the watchdog.
-                pollTargetSize: () => Promise.race([targetSize(target, targetPath), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]),
-              }),
-            { context: { operation: 'FXP copy', path: targetPath }, signal: options.signal },
-          ),
-        { context: { operation: 'FXP copy', path: source.path }, signal: options.signal },
-      );
+      const { protection } = await fxpAttempt(source, target, way, plan, options);
       // Mixed TLS/plain pairs learn their (clear) protection only from the copy itself.
       if (protection !== way.protection?.mode) options.onMethod?.('fxp', protection);
       options.onProgress?.(size, size);
       return { method: 'fxp', targetPath, size, offset: plan.offset, clientBytes: 0, passive: way.passive, protection };
     } catch (err) {
-      // A refusal, a stall, or a server dropping the connection over the data handshake: try the next way.
-      const worthAnother = err instanceof FxpRefusedError || err instanceof FxpStalledError || err instanceof ConnectionError || err instanceof RemoteReplyError;
-      if (err instanceof CancelledError || !worthAnother) throw err;
+      if (!worthAnotherWay(err)) throw err;
       if (err instanceof FxpRefusedError && /session reuse/i.test(err.reply)) requiresReuse.add(endpoint[err.server].client);
       refusals.push(`${label}: ${err.message}`);
-      log(`FXP (${label}) failed: ${err.message}`);
+      options.log?.(`FXP (${label}) failed: ${err.message}`);
       // Whatever reached the target came from this attempt: continue from there.
-      if (plan.offset > 0 || conflict === 'resume') plan.offset = Math.min(await targetSize(target, targetPath), size);
+      if (plan.offset > 0 || plan.conflict === 'resume') plan.offset = Math.min(await targetSize(target, targetPath), size);
     }
   }
   return undefined;
@@ -244,7 +235,7 @@ export async function copyFile(source: CopyEndpoint, target: CopyEndpoint, optio
   const decided = await applyConflictRule(source, target, srcEntry, conflict);
   if ('method' in decided) return decided;
   options.onTargetPath?.(decided.targetPath);
-  const plan = { ...decided, size, conflict };
+  const plan: CopyPlan = { ...decided, size, conflict };
   if (plan.offset >= size && size > 0) return complete(source, target, srcEntry, { method: 'fxp', targetPath: plan.targetPath, size, offset: plan.offset, clientBytes: 0 }, options);
   const refusals: string[] = [];
   const fxp = await tryFxp(source, target, plan, refusals, options);

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { uriOf } from './file-system-provider';
 import { toFsProblem } from './model/fs-problem';
+import { deleteTree, RecursiveOutcome } from './model/recursive';
 import { RemoteFs } from './model/remote-fs';
 import { remoteUrl } from './model/site-config';
 import { baseName, joinPath, locationOf, parentPath, RemoteLocation } from './model/site-uri';
 import { isNode } from './nodes';
 import { Pickers } from './pickers';
+import { overTargets, withRecursiveProgress } from './recursive-progress';
 import { SitesTree } from './sites-tree';
 import { SiteStore } from './site-store';
 import { Target, Targets } from './targets';
@@ -25,6 +27,7 @@ export class FileCommands {
     private readonly tree: SitesTree,
     private readonly store: SiteStore,
     private readonly pickers: Pickers,
+    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   /**
@@ -104,8 +107,32 @@ export class FileCommands {
     const question = targets.length === 1 ? vscode.l10n.t('Delete "{0}" on the server?', baseName(targets[0].location.path)) : vscode.l10n.t('Delete {0} items on the server?', targets.length);
     const detail = targets.some((t) => t.folder) ? vscode.l10n.t('Folders are deleted with everything in them. This cannot be undone.') : vscode.l10n.t('This cannot be undone.');
     if ((await vscode.window.showWarningMessage(question, { modal: true, detail }, remove)) !== remove) return false;
-    for (const target of targets) await this.fs.delete(target.location, { recursive: target.folder });
-    return true;
+    if (!targets.some((t) => t.folder)) {
+      for (const target of targets) await this.fs.delete(target.location, { recursive: false });
+      return true;
+    }
+    const outcome = await this.deleteRecursively(targets);
+    return !outcome.cancelled && outcome.failures.length === 0;
+  }
+
+  /**
+   * Deletes folders item by item (children first) with a count and Cancel; an item that fails is
+   * reported at the end and the rest go on. The tree learns of the change once, at the end.
+   */
+  private async deleteRecursively(targets: Target[]): Promise<RecursiveOutcome> {
+    const words = { title: vscode.l10n.t('Deleting on the server'), summary: (done: number, total: number) => vscode.l10n.t('Deleted {0} of {1} items.', done, total) };
+    let outcome: RecursiveOutcome | undefined;
+    try {
+      outcome = await withRecursiveProgress(words, this.log, (hooks) =>
+        overTargets(this.fs, targets, hooks, (entries) => deleteTree(entries, (e) => this.fs.removeEntry({ siteId: e.siteId, path: e.path }), hooks)),
+      );
+      return outcome;
+    } finally {
+      for (const { location } of targets) {
+        const kept = !outcome || outcome.cancelled || outcome.failures.some((f) => f.path === location.path);
+        this.fs.changedElsewhere(location, kept ? 'changed' : 'deleted');
+      }
+    }
   }
 
   /** Copies the targets' ftp(es|s):// URLs (never with the password), one per line; resolves the text. */

@@ -16,8 +16,10 @@ import { SitesTree } from './sites-tree';
 import { SiteStore } from './site-store';
 import { Targets } from './targets';
 import { TransferCommands } from './transfer-commands';
+import { registerPartialDecorations } from './partial-decorations';
 import { Transfers } from './transfers';
 import { RemoteDropHandler, SitesDragAndDrop } from './tree-drag-drop';
+import { trackSelectionKind } from './selection-context';
 
 /** What other features (FXP) use of the explorer. */
 export interface Explorer {
@@ -31,6 +33,9 @@ export interface Explorer {
   /** Who handles remote entries dropped on a folder of the tree. */
   setRemoteDrop(handler: RemoteDropHandler): void;
 }
+
+/** Command handlers by command id. */
+type Handlers = Record<string, (...args: never[]) => unknown>;
 
 /** Registers a command whose failures are logged and shown (never an unhandled rejection). */
 export function command(log: vscode.LogOutputChannel, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
@@ -61,40 +66,25 @@ function watchSiteChanges(store: SiteStore, clients: SiteClients, fs: RemoteFs):
   });
 }
 
-/**
- * The remote explorer: saved sites, the Sites view, the `ferry:` file system, transfers and
- * their commands. Everything it creates is registered on `context.subscriptions`.
- */
-export function registerExplorer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Explorer {
+/** The explorer's model: saved sites, their connections and the remote file system. */
+function createModel(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { store: SiteStore; clients: SiteClients; fs: RemoteFs } {
   const store = new SiteStore(context.secrets, tagged(log, 'sites'));
   const clients = new SiteClients(new SiteAccessUi(store, tagged(log, 'sites'), (siteId, line) => log.debug(`[ftp ${siteId}] ${line}`)));
   const fsLog = tagged(log, 'fs');
   const fs = new RemoteFs(clients, () => 1000 * vscode.workspace.getConfiguration('ferry.explorer').get<number>('cacheSeconds', 5), (line) => fsLog.info(line));
-  const provider = new FerryFileSystemProvider(fs, fsLog);
-  const tree = new SitesTree(store, clients, fs);
-  const selection: { view?: vscode.TreeView<Node> } = {};
-  const selected = () => selection.view?.selection ?? [];
-  const targets = new Targets(tree, fs, selected);
-  const afterTransfer = (job: TransferJob) => {
+  return { store, clients, fs };
+}
+
+/** Uploads made by the transfer queue reach the listing cache and the tree. */
+function afterTransfer(fs: RemoteFs): (job: TransferJob) => void {
+  return (job) => {
     if (job.direction === 'upload') for (const item of job.items) fs.changedElsewhere({ siteId: job.siteId, path: item.remote }, item.folder ? 'created' : 'changed');
   };
-  const transfers = new Transfers(clients, tagged(log, 'transfer'), afterTransfer);
-  const transferCommands = new TransferCommands(targets, fs, transfers);
-  let remoteDrop: RemoteDropHandler | undefined;
-  const view = vscode.window.createTreeView('ferry.sites', {
-    treeDataProvider: tree,
-    dragAndDropController: new SitesDragAndDrop(targets, transferCommands, tagged(log, 'dnd'), () => remoteDrop),
-    canSelectMany: true,
-    showCollapseAll: true,
-  });
-  selection.view = view;
-  const pickers = new Pickers(store, fs, (siteId) => tree.rootOf(siteId), selected);
-  const sites = new SiteCommands(store, clients, fs, tagged(log, 'sites'), pickers);
-  const files = new FileCommands(targets, fs, tree, store, pickers);
-  const chmod = new ChmodCommand(targets, fs);
+}
 
-  const handlers: Record<string, (...args: never[]) => unknown> = {
-    // View title buttons get the focused tree node as their first argument: handlers that take scripts' arguments check their type.
+/** Site commands. View title buttons get the focused tree node as their first argument: handlers that take scripts' arguments check their type. */
+function siteHandlers(sites: SiteCommands): Handlers {
+  return {
     'ferry.addSite': (fields?: unknown) => sites.add(fields),
     'ferry.editSite': (arg?: unknown) => sites.edit(arg),
     'ferry.duplicateSite': (arg?: unknown) => sites.duplicate(arg),
@@ -104,6 +94,12 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
     'ferry.disconnect': (arg?: unknown) => sites.disconnect(arg),
     'ferry.importFileZilla': (file?: unknown) => sites.importFileZilla(file),
     'ferry.importSftpJson': (file?: unknown) => sites.importSftpJson(file),
+  };
+}
+
+/** File commands; from the Command Palette (no argument) the ones that need a folder ask for it. */
+function fileHandlers(files: FileCommands, chmod: ChmodCommand, pickers: Pickers): Handlers {
+  return {
     'ferry.refresh': (arg?: unknown) => files.refresh(arg),
     'ferry.refreshAll': () => files.refresh(),
     'ferry.openFile': (arg?: unknown, all?: unknown) => files.open(arg, all),
@@ -117,7 +113,13 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
       const target = arg ?? (await pickers.folder(vscode.l10n.t('Open as workspace folder…')));
       return target !== undefined && files.openAsWorkspaceFolder(target);
     },
-    'ferry.chmod': (arg?: unknown, all?: unknown, mode?: number | string) => chmod.run(arg, all, mode),
+    'ferry.chmod': (arg?: unknown, all?: unknown, mode?: unknown) => chmod.run(arg, all, mode),
+  };
+}
+
+/** Download, upload and resume. */
+function transferHandlers(transferCommands: TransferCommands, pickers: Pickers): Handlers {
+  return {
     'ferry.download': (arg?: unknown, all?: unknown, to?: vscode.Uri) => transferCommands.download(arg, all, to),
     'ferry.uploadFiles': async (arg?: unknown, all?: unknown, from?: vscode.Uri[]) => {
       const target = arg ?? (await pickers.folder(vscode.l10n.t('Upload files into…')));
@@ -129,23 +131,27 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
     },
     'ferry.resumeTransfers': (which?: unknown) => transferCommands.resume(which),
   };
+}
 
-  // The Command Palette lists the site commands only when there is a site to ask about.
-  const hasSites = () => void vscode.commands.executeCommand('setContext', 'ferry.explorer.hasSites', store.sites().length > 0);
-  hasSites();
-  context.subscriptions.push(
-    store.onDidChange(hasSites),
-    store,
-    provider,
-    registerFileSystemProvider(provider),
-    tree,
-    view,
-    transfers,
-    watchSiteChanges(store, clients, fs),
-    { dispose: () => clients.dispose() },
-    ...Object.entries(handlers).map(([id, handler]) => command(log, id, handler)),
-  );
-  log.info('[explorer] ready');
+/** The Command Palette lists the site commands only when there is a site to ask about. */
+function trackHasSites(store: SiteStore): vscode.Disposable {
+  const update = () => void vscode.commands.executeCommand('setContext', 'ferry.explorer.hasSites', store.sites().length > 0);
+  update();
+  return store.onDidChange(update);
+}
+
+/** The Sites view over the tree, with drag and drop; `remoteDrop` is asked at drop time (FXP sets it later). */
+function createSitesView(tree: SitesTree, targets: Targets, transferCommands: TransferCommands, log: vscode.LogOutputChannel, remoteDrop: () => RemoteDropHandler | undefined): vscode.TreeView<Node> {
+  return vscode.window.createTreeView('ferry.sites', {
+    treeDataProvider: tree,
+    dragAndDropController: new SitesDragAndDrop(targets, transferCommands, tagged(log, 'dnd'), remoteDrop),
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+}
+
+/** What other features get: the model, and the view's reveal. */
+function explorerApi(store: SiteStore, fs: RemoteFs, targets: Targets, tree: SitesTree, view: vscode.TreeView<Node>, setRemoteDrop: (handler: RemoteDropHandler) => void): Explorer {
   return {
     store,
     fs,
@@ -156,6 +162,50 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
       const node = (await tree.nodeAt(location)) ?? (await tree.nodeAt({ siteId: location.siteId, path: parentPath(location.path) }));
       if (node) await view.reveal(node, { select: true, focus: true });
     },
-    setRemoteDrop: (handler) => (remoteDrop = handler),
+    setRemoteDrop,
   };
+}
+
+/**
+ * The remote explorer: saved sites, the Sites view, the `ferry:` file system, transfers and
+ * their commands. It only wires the pieces above; everything it creates is registered on
+ * `context.subscriptions`.
+ */
+export function registerExplorer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Explorer {
+  const { store, clients, fs } = createModel(context, log);
+  const provider = new FerryFileSystemProvider(fs, tagged(log, 'fs'));
+  const tree = new SitesTree(store, clients, fs);
+  const selection: { view?: vscode.TreeView<Node> } = {};
+  const selected = () => selection.view?.selection ?? [];
+  const targets = new Targets(tree, fs, selected);
+  const transfers = new Transfers(clients, tagged(log, 'transfer'), afterTransfer(fs), context.globalState);
+  const transferCommands = new TransferCommands(targets, transfers);
+  let remoteDrop: RemoteDropHandler | undefined;
+  const view = createSitesView(tree, targets, transferCommands, log, () => remoteDrop);
+  selection.view = view;
+  const pickers = new Pickers(store, fs, (siteId) => tree.rootOf(siteId), selected);
+  const handlers: Handlers = {
+    ...siteHandlers(new SiteCommands(store, clients, fs, tagged(log, 'sites'), pickers)),
+    ...fileHandlers(new FileCommands(targets, fs, tree, store, pickers, log), new ChmodCommand(targets, fs, log), pickers),
+    ...transferHandlers(transferCommands, pickers),
+    'ferry.cancelListing': () => tree.cancelListings(),
+    // Reveals the "Ferry" output channel; the notifications' "Show Log" buttons open the same one.
+    'ferry.showLog': () => log.show(),
+  };
+  context.subscriptions.push(
+    trackHasSites(store),
+    store,
+    provider,
+    registerFileSystemProvider(provider),
+    tree,
+    view,
+    transfers,
+    registerPartialDecorations(transfers.interrupted),
+    trackSelectionKind(view),
+    watchSiteChanges(store, clients, fs),
+    { dispose: () => clients.dispose() },
+    ...Object.entries(handlers).map(([id, handler]) => command(log, id, handler)),
+  );
+  log.info('[explorer] ready');
+  return explorerApi(store, fs, targets, tree, view, (handler) => (remoteDrop = handler));
 }

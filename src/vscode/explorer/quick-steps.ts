@@ -4,32 +4,43 @@ import * as vscode from 'vscode';
 export const BACK = Symbol('back');
 export type StepAnswer<T> = T | typeof BACK | undefined;
 
-/** Where a step is in a flow, for the title ("Add site (3/11)") and the Back button. */
+/** Where a page is in a flow, for the title's step counter ("3/4") and the Back button. */
 export interface StepPosition {
   title: string;
   step: number;
   total: number;
+  /** There is a page before this one (the first page of a flow, or of an edit, has no Back). */
+  back: boolean;
 }
 
-function place(input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] }, position: StepPosition): void {
+/** A pick item carrying the value it stands for. */
+export type Choice<T> = vscode.QuickPickItem & { value: T };
+
+/** Puts the flow's title, step counter and Back button on a quick input. */
+export function place(input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] }, position: StepPosition): void {
   input.title = position.title;
   input.step = position.step;
   input.totalSteps = position.total;
   input.ignoreFocusOut = true;
-  input.buttons = position.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+  input.buttons = position.back ? [vscode.QuickInputButtons.Back] : [];
 }
 
-/** Shows one quick input and settles with its answer, BACK, or undefined when dismissed. */
-function settle<T>(input: vscode.QuickInput, wire: (done: (answer: StepAnswer<T>) => void) => void): Promise<StepAnswer<T>> {
+/**
+ * Shows one quick input and settles with its answer, BACK, or undefined when dismissed (Escape).
+ * `closed` is aborted when the input goes away, so work started for it (a probe) stops.
+ */
+export function settle<T>(input: vscode.QuickInput, wire: (done: (answer: StepAnswer<T>) => void, closed: AbortSignal) => void): Promise<StepAnswer<T>> {
+  const closed = new AbortController();
   return new Promise((resolve) => {
     let settled = false;
     const done = (answer: StepAnswer<T>) => {
       if (settled) return;
       settled = true;
+      closed.abort();
       resolve(answer);
       input.hide();
     };
-    wire(done);
+    wire(done, closed.signal);
     input.onDidHide(() => {
       done(undefined);
       input.dispose();
@@ -59,35 +70,33 @@ export function askText(
   });
 }
 
-/** A choice step; the item whose value is `active` starts highlighted. */
-export function askChoice<T>(position: StepPosition, options: { placeholder: string; items: (vscode.QuickPickItem & { value: T })[]; active?: T }): Promise<StepAnswer<T>> {
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
+/**
+ * A choice step; the item whose value is `active` starts highlighted. `load` replaces the items
+ * once it resolves (the pick shows busy meanwhile); its signal aborts when the step is left.
+ */
+export function askChoice<T>(
+  position: StepPosition,
+  options: { placeholder: string; items: Choice<T>[]; active?: T; load?: (signal: AbortSignal) => Promise<Choice<T>[]> },
+): Promise<StepAnswer<T>> {
+  const pick = vscode.window.createQuickPick<Choice<T>>();
   place(pick, position);
   pick.placeholder = options.placeholder;
-  pick.items = options.items;
-  const active = options.items.find((item) => item.value === options.active);
-  if (active) pick.activeItems = [active];
-  return settle<T>(pick, (done) => {
+  const show = (items: Choice<T>[]) => {
+    const active = pick.activeItems[0]?.value ?? options.active;
+    pick.items = items;
+    // By content: a reloaded item carries an equal value, not the same object.
+    const item = items.find((i) => JSON.stringify(i.value) === JSON.stringify(active));
+    if (item) pick.activeItems = [item];
+  };
+  show(options.items);
+  return settle<T>(pick, (done, closed) => {
     pick.onDidTriggerButton(() => done(BACK));
     pick.onDidAccept(() => pick.selectedItems[0] && done(pick.selectedItems[0].value));
+    if (!options.load) return;
+    pick.busy = true;
+    void options.load(closed).then(
+      (items) => !closed.aborted && show(items),
+      () => undefined,
+    ).finally(() => (pick.busy = false));
   });
-}
-
-/**
- * Runs steps in order with Back support. A step returns true to go on, false to be skipped
- * (not applicable; skipped again when going back), BACK or undefined (cancel the flow).
- */
-export async function runSteps(steps: ((position: Omit<StepPosition, 'title'>) => Promise<boolean | typeof BACK | undefined>)[]): Promise<boolean> {
-  const visited: number[] = [];
-  for (let i = 0; i < steps.length; ) {
-    const result = await steps[i]({ step: visited.length + 1, total: steps.length });
-    if (result === undefined) return false;
-    if (result === BACK) {
-      i = visited.pop() ?? 0;
-      continue;
-    }
-    if (result) visited.push(i);
-    i++;
-  }
-  return true;
 }

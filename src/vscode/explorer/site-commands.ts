@@ -7,14 +7,14 @@ import { parseFileZillaSites } from './model/filezilla';
 import type { Logger } from './model/log';
 import { RemoteFs } from './model/remote-fs';
 import { SiteClients } from './model/site-clients';
-import { ImportResult, readSite, SiteConfig, toSiteSettings, uniqueSiteId } from './model/site-config';
+import { ImportResult, readSite, SiteConfig, uniqueSiteId } from './model/site-config';
 import { parseSftpJson } from './model/sftp-json';
 import { failureKind } from './model/connect-failure';
 import { isNode } from './nodes';
 import { Pickers } from './pickers';
 import { offerPlainFtp } from './site-access';
-import { askChoice } from './quick-steps';
-import { siteFlow, SiteDraft } from './site-flow';
+import type { SiteDraft } from './model/site-steps';
+import { pickEditPage, siteFlow } from './site-flow';
 import { SiteStore } from './site-store';
 
 /** The site a command is about: a site id (scripts) or a tree node (its site). */
@@ -62,51 +62,41 @@ export class SiteCommands {
       await this.store.save(site, typeof password === 'string' ? password : undefined);
       return site.id;
     }
-    const draft = await this.completeFlow(vscode.l10n.t('Add FTP site'));
+    const fresh: SiteDraft = { site: { name: '', host: '', tls: 'explicit', dataMode: 'auto' } };
+    const draft = await siteFlow(vscode.l10n.t('Add FTP site'), fresh, { kind: 'add', advanced: false });
     if (!draft) return undefined;
-    const id = uniqueSiteId(draft.site.name, taken);
-    await this.store.save({ ...draft.site, id }, draft.password);
+    const id = uniqueSiteId(draft.site.name || draft.site.host, taken);
+    await this.saveDraft(id, draft);
     this.log.info(`site added: ${id}`);
     return id;
   }
 
+  /** Edits a site: the user picks the page to open, then the same flow as Add Site from there, pre-filled. */
   async edit(arg?: unknown): Promise<void> {
     const site = await this.site(arg, vscode.l10n.t('Site to edit'));
     if (!site) return;
-    const draft = await this.completeFlow(vscode.l10n.t('Edit {0}', site.name), { site }, site.id);
+    const { id, ...fields } = site;
+    const title = vscode.l10n.t('Edit {0}', site.name);
+    const start = await pickEditPage(title, { site: fields });
+    if (!start) return;
+    // An anonymous site's user is '' (answered), so its edit shows no password page.
+    const draft = await siteFlow(title, { site: { ...fields, user: fields.user ?? '' } }, { kind: 'edit', page: start }, () => Promise.resolve(this.store.password(id)));
     if (!draft) return;
-    await this.store.save({ ...draft.site, id: site.id }, draft.password);
-    this.clients.disconnect(site.id);
-    this.fs.forget(site.id);
+    await this.saveDraft(id, draft);
+    this.clients.disconnect(id);
+    this.fs.forget(id);
   }
 
   /**
-   * The flow, then "test and save" or "save"; a failed test goes back into the flow. `siteId`
-   * names the stored password to test with when none was typed (editing).
+   * Saves a finished flow. A typed password goes into SecretStorage only when the flow's last
+   * test logged in with it; otherwise it is kept for this session and stored once a connection
+   * logs in with it (as a password asked when connecting). An anonymous site keeps none.
    */
-  private async completeFlow(title: string, initial?: SiteDraft, siteId?: string): Promise<SiteDraft | undefined> {
-    let draft = await siteFlow(title, initial);
-    while (draft) {
-      const choice = await askChoice(
-        { title, step: 1, total: 1 },
-        {
-          placeholder: vscode.l10n.t('Save the site'),
-          items: [
-            { label: `$(plug) ${vscode.l10n.t('Test connection, then save')}`, value: 'test' as const },
-            { label: `$(save) ${vscode.l10n.t('Save without testing')}`, value: 'save' as const },
-            { label: `$(arrow-left) ${vscode.l10n.t('Back to the settings')}`, value: 'edit' as const },
-          ],
-        },
-      );
-      if (choice === undefined) return undefined;
-      if (choice === 'save') return draft;
-      if (choice === 'test') {
-        const password = draft.password ?? (siteId ? await this.store.password(siteId) : undefined);
-        if (await runConnectionTest(draft.site.name, toSiteSettings({ ...draft.site, id: siteId ?? '' }, password))) return draft;
-      }
-      draft = await siteFlow(title, draft);
-    }
-    return undefined;
+  private async saveDraft(id: string, draft: SiteDraft): Promise<void> {
+    const typed = draft.site.user ? draft.password : undefined;
+    const password = !draft.site.user ? null : typed === undefined ? undefined : draft.loggedIn ? typed : null;
+    await this.store.save({ ...draft.site, name: draft.site.name || draft.site.host, id }, password);
+    if (typed !== undefined && !draft.loggedIn) this.store.rememberTypedPassword(id, typed);
   }
 
   async duplicate(arg?: unknown): Promise<string | undefined> {

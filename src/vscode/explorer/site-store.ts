@@ -88,6 +88,11 @@ export class SiteStore implements vscode.Disposable {
     if ((await this.password(siteId)) !== password) await this.secrets.store(secretKey(siteId), password);
   }
 
+  /** Keeps a password typed in the site flow for this session only, until a login with it works (storePassword). */
+  rememberTypedPassword(siteId: string, password: string): void {
+    this.typed.set(siteId, password);
+  }
+
   /** Forgets a password typed this session that the server refused. */
   forgetTypedPassword(siteId: string): void {
     this.typed.delete(siteId);

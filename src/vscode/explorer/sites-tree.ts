@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { escapedBytes } from '../../core/client/name-encodings';
 import { formatMode, octalMode } from './model/chmod';
 import { toFsProblem } from './model/fs-problem';
-import { formatBytes } from './model/progress';
+import { formatBytes } from '../../core/format-bytes';
 import { ListedEntry, RemoteFs } from './model/remote-fs';
 import { SiteClients, SiteState } from './model/site-clients';
 import { remoteUrl, SiteConfig } from './model/site-config';
@@ -18,6 +18,23 @@ const STATE_ICONS: Record<SiteState['status'], vscode.ThemeIcon> = {
   failed: new vscode.ThemeIcon('vm', new vscode.ThemeColor('errorForeground')),
 };
 
+/** A listing that takes longer shows progress on the view, and Cancel Listing in its title bar. */
+export const SLOW_LISTING_MS = 1000;
+
+/** Made once per display language: Date.toLocaleString makes a new formatter on every call. */
+let timeFormat: { language: string; format: Intl.DateTimeFormat } | undefined;
+
+/** A modification time as the rows show it: Date.toLocaleString's fields, in VS Code's display language. */
+function formatTime(date: Date | undefined): string | undefined {
+  if (!date) return undefined;
+  const language = vscode.env.language;
+  if (timeFormat?.language !== language) {
+    const fields = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const;
+    timeFormat = { language, format: new Intl.DateTimeFormat(language, fields) };
+  }
+  return timeFormat.format.format(date);
+}
+
 /** The words after a site's name: its connection state, and why it failed when it did. */
 function stateDescription(state: SiteState): string {
   if (state.status !== 'failed') return { disconnected: '', connecting: vscode.l10n.t('connecting…'), connected: vscode.l10n.t('connected') }[state.status];
@@ -25,6 +42,9 @@ function stateDescription(state: SiteState): string {
   if (state.kind === 'tls-refused') return vscode.l10n.t('no TLS on this server');
   return state.retryAt ? vscode.l10n.t('connection failed, trying again soon') : vscode.l10n.t('connection failed');
 }
+
+/** A listing the user cancelled (Cancel Listing). */
+class ListingCancelled extends Error {}
 
 /**
  * The "Sites" view: saved sites, then their folders and files, listed lazily through the
@@ -38,6 +58,9 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   /** The folder each expanded site shows at its top. */
   private readonly rootPaths = new Map<string, string>();
   private readonly subscriptions: (() => void)[] = [];
+  /** Listings in flight, and those of them that have been slow (they show progress and can be cancelled). */
+  private readonly listings = new Set<AbortController>();
+  private readonly slow = new Set<AbortController>();
 
   constructor(
     private readonly store: SiteStore,
@@ -104,11 +127,46 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     try {
       const location = node.kind === 'site' ? await this.rootOf(siteId) : node.location;
       if (node.kind === 'site') this.rootPaths.set(siteId, location.path);
-      const entries = (await this.fs.list(location)).sort(compareEntries);
+      const entries = (await this.listShown(location)).sort(compareEntries);
       return entries.map((entry) => this.keep<EntryNode>({ kind: 'entry', location: { siteId, path: entry.path }, entry }));
     } catch (err) {
-      return [this.keep<MessageNode>({ kind: 'message', text: toFsProblem(err).message, parentId: nodeId(node) })];
+      const text = err instanceof ListingCancelled ? vscode.l10n.t('Listing cancelled: Refresh lists this folder again.') : toFsProblem(err).message;
+      return [this.keep<MessageNode>({ kind: 'message', text, parentId: nodeId(node) })];
     }
+  }
+
+  /**
+   * Lists a folder for the view. One that is still running after SLOW_LISTING_MS shows progress on
+   * the view (VS Code's bar under its title) and turns on Cancel Listing (`ferry.explorer.listing`).
+   */
+  private async listShown(location: RemoteLocation): Promise<ListedEntry[]> {
+    const controller = new AbortController();
+    this.listings.add(controller);
+    const listing = this.fs.list(location, controller.signal);
+    const timer = setTimeout(() => {
+      this.slow.add(controller);
+      this.showListing();
+      const title = vscode.l10n.t('Listing {0}…', location.path);
+      void vscode.window.withProgress({ location: { viewId: 'ferry.sites' }, title }, () => listing.catch(() => undefined));
+    }, SLOW_LISTING_MS);
+    try {
+      return await listing;
+    } catch (err) {
+      throw controller.signal.aborted ? new ListingCancelled() : err;
+    } finally {
+      clearTimeout(timer);
+      this.listings.delete(controller);
+      if (this.slow.delete(controller)) this.showListing();
+    }
+  }
+
+  private showListing(): void {
+    void vscode.commands.executeCommand('setContext', 'ferry.explorer.listing', this.slow.size > 0);
+  }
+
+  /** Cancel Listing: aborts every folder listing in flight; their folders say so and Refresh lists them again. */
+  cancelListings(): void {
+    for (const controller of this.listings) controller.abort();
   }
 
   /** The node above `node`, for TreeView.reveal: its folder's node, or the site's at the top of the site's tree. */
@@ -172,11 +230,16 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     item.id = nodeId(node);
     item.label = entry.name;
     item.contextValue = container ? 'ferry.folder' : 'ferry.file';
-    const modified = entry.modifiedAt?.toLocaleString(vscode.env.language);
+    const modified = formatTime(entry.modifiedAt);
     const undecodable = escapedBytes(entry.name).length > 0;
     item.description = [undecodable ? vscode.l10n.t('name not in the site\'s encoding') : undefined, container ? undefined : formatBytes(entry.size), modified].filter(Boolean).join(' · ');
-    item.tooltip = this.entryTooltip(entry, modified);
     if (!container) item.command = { command: 'ferry.openFile', title: vscode.l10n.t('Open'), arguments: [node] };
+    return item;
+  }
+
+  /** A row's tooltip, made when it is hovered: made for every row, 10 000 tooltips cost time and memory nobody looks at. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind === 'entry') item.tooltip = this.entryTooltip(node.entry, formatTime(node.entry.modifiedAt));
     return item;
   }
 

@@ -1,23 +1,13 @@
-import { existsSync, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RemoteFs } from './model/remote-fs';
 import { baseName, joinPath, parentPath, RemoteLocation } from './model/site-uri';
 import { TransferItem, withLocalSizes } from './model/transfer-job';
 import { Target, Targets } from './targets';
-import { Transfers } from './transfers';
+import { conflictAnswers, InterruptedTransfer, Transfers } from './transfers';
 
-/** Asks before replacing `names`; true when there is nothing to replace or the user agreed. */
-async function confirmOverwrite(names: string[], where: string): Promise<boolean> {
-  if (names.length === 0) return true;
-  const overwrite = vscode.l10n.t('Overwrite');
-  const choice = await vscode.window.showWarningMessage(
-    names.length === 1 ? vscode.l10n.t('"{0}" already exists in {1}. Overwrite it?', names[0], where) : vscode.l10n.t('{0} items already exist in {1}. Overwrite them?', names.length, where),
-    { modal: true },
-    overwrite,
-  );
-  return choice === overwrite;
-}
+/** No questions for scripts: they pass their destination or sources and mean to replace what is there. */
+const OVERWRITE_ALL = { all: 'overwrite', byPath: {} } as const;
 
 function titleFor(direction: 'download' | 'upload', items: TransferItem[]): string {
   const name = path.basename(direction === 'download' ? items[0].remote : items[0].local);
@@ -29,13 +19,14 @@ function titleFor(direction: 'download' | 'upload', items: TransferItem[]): stri
 export class TransferCommands {
   constructor(
     private readonly targets: Targets,
-    private readonly fs: RemoteFs,
     private readonly transfers: Transfers,
   ) {}
 
   /**
    * Downloads the targets (files or folders) into a local folder: `destination` when given
-   * (scripts), else one the user picks. Resolves true when everything arrived.
+   * (scripts, replacing what is there), else one the user picks: then each file that exists
+   * there is asked about (overwrite, resume, skip, skip identical, rename; or all the rest).
+   * Resolves true when everything arrived or was skipped.
    */
   async download(arg?: unknown, all?: unknown, destination?: vscode.Uri): Promise<boolean> {
     const targets = await this.targets.resolve(arg, all);
@@ -43,10 +34,11 @@ export class TransferCommands {
     const folder = destination ?? (await this.pickFolder());
     if (!folder) return false;
     const items = targets.map((t) => ({ local: path.join(folder.fsPath, baseName(t.location.path)), remote: t.location.path, folder: t.folder, size: t.folder ? undefined : t.size }));
-    const clashes = items.filter((i) => existsSync(i.local)).map((i) => path.basename(i.local));
-    if (!destination && !(await confirmOverwrite(clashes, folder.fsPath))) return false;
     const results = [];
-    for (const [siteId, group] of groupBySite(targets, items)) results.push(await this.transfers.run({ direction: 'download', siteId, items: group }, titleFor('download', group)));
+    for (const [siteId, group] of groupBySite(targets, items)) {
+      const job = { direction: 'download' as const, siteId, items: group };
+      results.push(await this.transfers.run(job, titleFor('download', group), false, conflictAnswers(job, destination ? OVERWRITE_ALL : undefined)));
+    }
     return results.every(Boolean);
   }
 
@@ -75,7 +67,7 @@ export class TransferCommands {
 
   /**
    * Uploads local files and folders into a remote folder (a file target means its folder),
-   * asking before replacing remote entries when `confirm`.
+   * asking about each remote file that exists when `confirm` (else replacing it).
    */
   async upload(target: Target, localPaths: string[], confirm: boolean): Promise<boolean> {
     const dir: RemoteLocation = target.folder ? target.location : { siteId: target.location.siteId, path: parentPath(target.location.path) };
@@ -83,30 +75,42 @@ export class TransferCommands {
       await Promise.all(localPaths.map(async (local) => ({ local, remote: joinPath(dir.path, path.basename(local)), folder: (await fsp.stat(local)).isDirectory() }))),
     );
     if (items.length === 0) return false;
-    if (confirm) {
-      const present = new Set((await this.fs.list(dir)).map((e) => e.name));
-      if (!(await confirmOverwrite(items.map((i) => baseName(i.remote)).filter((name) => present.has(name)), dir.path))) return false;
-    }
-    return this.transfers.run({ direction: 'upload', siteId: dir.siteId, items }, titleFor('upload', items));
+    const job = { direction: 'upload' as const, siteId: dir.siteId, items };
+    return this.transfers.run(job, titleFor('upload', items), false, conflictAnswers(job, confirm ? undefined : OVERWRITE_ALL));
   }
 
-  /** Resumes interrupted transfers: all of them with "all" (scripts), else those the user picks. */
+  /**
+   * Resumes interrupted transfers: all of them with "all" (scripts), else those the user ticks
+   * (all are ticked to start with). Accepting with none ticked says so rather than doing nothing.
+   */
   async resume(which?: unknown): Promise<boolean> {
     const pending = [...this.transfers.pending()];
     if (pending.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No interrupted transfers.'));
       return false;
     }
-    const chosen =
-      which === 'all'
-        ? pending
-        : ((await vscode.window.showQuickPick(
-            pending.map((p) => ({ label: p.title, detail: p.reason, transfer: p })),
-            { canPickMany: true, title: vscode.l10n.t('Resume transfers') },
-          )) ?? []).map((p) => p.transfer);
+    const chosen = which === 'all' ? pending : await this.pickInterrupted(pending);
+    if (!chosen) return false;
+    if (chosen.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing was ticked: no transfer resumed. The interrupted transfers stay listed.'));
+      return false;
+    }
     const results = [];
     for (const transfer of chosen) results.push(await this.transfers.resume(transfer));
-    return results.length > 0 && results.every(Boolean);
+    return results.every(Boolean);
+  }
+
+  /** The Resume picker: every interrupted transfer, ticked; undefined when dismissed. */
+  private async pickInterrupted(pending: InterruptedTransfer[]): Promise<InterruptedTransfer[] | undefined> {
+    const items = pending.map((p) => ({
+      label: p.title,
+      description: new Date(p.at).toLocaleString(),
+      detail: p.reason,
+      picked: true,
+      transfer: p,
+    }));
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('Resume transfers'), placeHolder: vscode.l10n.t('Untick what should wait; Enter resumes the ticked transfers') });
+    return picked?.map((p) => p.transfer);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TunableKey } from '../../core/server';
+import type { SessionInfo, TunableKey } from '../../core/server';
 import type { LaunchPlan } from './model/launch-plan';
 import { SERVER_SECTION, settingName } from './settings-schema';
 
@@ -48,4 +48,22 @@ export function openKeySource(plan: LaunchPlan | undefined, key: TunableKey): Me
 export async function copyToClipboard(text: string, what: string): Promise<void> {
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', what), 3000);
+}
+
+/** How many connected clients the stop question names before "and N more". */
+const NAMED_CLIENTS = 5;
+
+/**
+ * Asks before stopping a server that has clients (their transfers would break): "N clients are
+ * connected (who, from where). Stop?" with Stop and Cancel. True at once when nobody is connected.
+ */
+export async function confirmStop(sessions: readonly SessionInfo[]): Promise<boolean> {
+  if (sessions.length === 0) return true;
+  const names = sessions.slice(0, NAMED_CLIENTS).map((s) => `${s.user ?? vscode.l10n.t('(not logged in)')} ${s.remoteAddress}`);
+  if (sessions.length > NAMED_CLIENTS) names.push(vscode.l10n.t('and {0} more', sessions.length - NAMED_CLIENTS));
+  const question =
+    sessions.length === 1 ? vscode.l10n.t('1 client is connected ({0}). Stop the server?', names.join(', ')) : vscode.l10n.t('{0} clients are connected ({1}). Stop the server?', sessions.length, names.join(', '));
+  const stop = vscode.l10n.t('Stop');
+  const busy = sessions.some((s) => s.transfer) ? vscode.l10n.t('A transfer in progress will be cut off.') : vscode.l10n.t('Their connections will be closed.');
+  return (await vscode.window.showWarningMessage(question, { modal: true, detail: busy }, stop)) === stop;
 }

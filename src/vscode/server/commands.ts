@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SessionInfo } from '../../core/server';
-import { copyToClipboard, openFileAt, openSettings } from './actions';
+import { confirmStop, copyToClipboard, openFileAt, openSettings } from './actions';
 import * as ids from './command-ids';
 import { configFilePath } from './launch-inputs';
 import { ServerController } from './server-controller';
@@ -24,6 +24,13 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   return vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Folder to serve over FTP') });
 }
 
+/** Stops the server, after a question when clients are connected; resolves whether it stopped. */
+async function stopServer(controller: ServerController): Promise<boolean> {
+  if (!(await confirmStop(controller.sessions()))) return false;
+  await controller.stop();
+  return true;
+}
+
 /** Registers the Serve feature's commands. */
 export function registerServerCommands(controller: ServerController, sessions: SessionsTreeProvider, log: vscode.LogOutputChannel): vscode.Disposable {
   const serve = async (): Promise<ServeResult | undefined> => {
@@ -40,6 +47,7 @@ export function registerServerCommands(controller: ServerController, sessions: S
     const running = await controller.restart();
     return running && { url: running.url, folder: running.folder.uri.fsPath };
   };
+  const stop = () => stopServer(controller);
   const openConfig = () => {
     const folder = controller.running?.folder ?? vscode.workspace.workspaceFolders?.[0];
     const file = folder && configFilePath(folder);
@@ -53,7 +61,7 @@ export function registerServerCommands(controller: ServerController, sessions: S
       { label: `$(person) ${vscode.l10n.t('Show Sessions')}`, description: String(controller.sessions().length), run: () => vscode.commands.executeCommand(ids.SHOW_SESSIONS_COMMAND) },
       { label: `$(output) ${vscode.l10n.t('Show Log')}`, run: () => log.show() },
       { label: `$(settings-gear) ${vscode.l10n.t('Open Configuration')}`, run: openConfig },
-      { label: `$(debug-stop) ${vscode.l10n.t('Stop Server')}`, run: () => controller.stop() },
+      { label: `$(debug-stop) ${vscode.l10n.t('Stop Server')}`, run: stop },
     ];
     const picked = await vscode.window.showQuickPick(entries, { placeHolder: vscode.l10n.t('Ferry FTP server at {0}', running.url) });
     await picked?.run();
@@ -61,7 +69,7 @@ export function registerServerCommands(controller: ServerController, sessions: S
   return vscode.Disposable.from(
     vscode.commands.registerCommand(ids.START_COMMAND, serve),
     vscode.commands.registerCommand(ids.RESTART_COMMAND, restart),
-    vscode.commands.registerCommand(ids.STOP_COMMAND, () => controller.stop()),
+    vscode.commands.registerCommand(ids.STOP_COMMAND, stop),
     vscode.commands.registerCommand(ids.MENU_COMMAND, menu),
     vscode.commands.registerCommand(ids.OPEN_CONFIG_COMMAND, openConfig),
     vscode.commands.registerCommand(ids.COPY_URL_COMMAND, () => controller.running && copyToClipboard(controller.running.url, vscode.l10n.t('the FTP URL'))),

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import { placeholders, translatedMessages } from '../../helpers/l10n';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const EXPLORER = path.join(ROOT, 'src', 'vscode', 'explorer');
@@ -13,29 +13,12 @@ function sources(dir: string): string[] {
   });
 }
 
-/** First arguments of vscode.l10n.t(...) and of the injected `t(...)` (site flow, connection report). */
-function messages(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const found: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ['vscode.l10n.t', 't'].includes(node.expression.getText(source))) {
-      const [first] = node.arguments;
-      assert.ok(first && ts.isStringLiteralLike(first), `${path.relative(ROOT, file)}: a translated message must be a literal: ${node.getText(source).slice(0, 80)}`);
-      found.push(first.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
-}
-
-const placeholders = (text: string) => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
 const json = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as Record<string, string>;
 
 describe('explorer: localization', () => {
   it('has a Simplified Chinese translation with the same placeholders for every runtime message', () => {
     const bundle = json('l10n/bundle.l10n.zh-cn.json');
-    const all = [...new Set(sources(EXPLORER).flatMap(messages))];
+    const all = [...new Set(sources(EXPLORER).flatMap(translatedMessages))];
     assert.ok(all.length > 100, `found ${all.length} messages`);
     assert.deepEqual(all.filter((m) => typeof bundle[m] !== 'string'), []);
     for (const message of all) assert.deepEqual(placeholders(bundle[message]), placeholders(message), `placeholders of "${message}"`);

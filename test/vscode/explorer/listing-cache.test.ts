@@ -58,6 +58,27 @@ describe('explorer: listing cache', () => {
     assert.deepEqual(await c.get('s', '/a', async () => ['fresh']), ['fresh']);
   });
 
+  it('drops expired listings when another folder is listed, without waiting for them to be asked for again', async () => {
+    const c = cache();
+    for (let i = 0; i < 50; i++) await c.get('s', `/old${i}`, async () => ['x'.repeat(1000)]);
+    assert.equal(c.size, 50);
+    now += 5000;
+    await c.get('s', '/new', async () => ['y']);
+    assert.equal(c.size, 1, 'only the fresh listing is held');
+  });
+
+  it('keeps at most its limit of folders, the least recently used going first', async () => {
+    const c = new ListingCache<string[]>(() => ttl, () => now, 3);
+    let loads = 0;
+    const load = async () => [`v${++loads}`];
+    for (const dir of ['/a', '/b', '/c']) await c.get('s', dir, load);
+    assert.deepEqual(await c.get('s', '/a', load), ['v1'], 'a hit, which makes /a the most recently used');
+    await c.get('s', '/d', load);
+    assert.equal(c.size, 3);
+    assert.deepEqual(await c.get('s', '/a', load), ['v1'], '/a kept');
+    assert.deepEqual(await c.get('s', '/b', load), ['v5'], '/b, the least recently used, was dropped and is loaded again');
+  });
+
   it('invalidates one folder, a subtree, or a site', async () => {
     const c = cache();
     const fill = async (site: string, dir: string) => c.get(site, dir, async () => ['old']);

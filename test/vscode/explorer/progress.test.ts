@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BatchProgress, formatBytes } from '../../../src/vscode/explorer/model/progress';
+import { BatchProgress } from '../../../src/vscode/explorer/model/progress';
 import { waitForReconnect } from '../../../src/vscode/explorer/model/reconnect';
 
 describe('explorer: transfer progress', () => {
@@ -37,14 +37,6 @@ describe('explorer: transfer progress', () => {
     const batch = new BatchProgress(() => 0);
     assert.equal(batch.update(0, 10, 0).totalBytes, 10);
     assert.equal(new BatchProgress(() => 0).snapshot().fraction, undefined);
-  });
-
-  it('formats sizes as VS Code shows them', () => {
-    assert.equal(formatBytes(0), '0 B');
-    assert.equal(formatBytes(1023), '1023 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(10 * 1024 * 1024), '10 MB');
-    assert.equal(formatBytes(5 * 1024 ** 4), '5.0 TB');
   });
 });
 

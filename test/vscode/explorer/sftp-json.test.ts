@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseJsonc } from '../../../src/vscode/explorer/model/jsonc';
+import { JsoncError, parseJsonc } from '../../../src/vscode/explorer/model/jsonc';
 import { parseSftpJson } from '../../../src/vscode/explorer/model/sftp-json';
 
 describe('explorer: .vscode/sftp.json import', () => {
@@ -17,11 +17,12 @@ describe('explorer: .vscode/sftp.json import', () => {
       "secureOptions": { "rejectUnauthorized": false },
       "concurrency": 3,
       "uploadOnSave": true,
+      "ignore": [".vscode", "/.git", "./node_modules", "*.log", 42],
     }`;
     assert.deepEqual(parseSftpJson(text, 'project'), {
       sites: [
         {
-          site: { name: 'Blog', host: 'ftp.blog.example', port: 2121, user: 'writer', tls: 'explicit', certificate: 'insecure', dataMode: 'auto', remotePath: '/public_html', maxConnections: 3 },
+          site: { name: 'Blog', host: 'ftp.blog.example', port: 2121, user: 'writer', tls: 'explicit', certificate: 'insecure', dataMode: 'auto', remotePath: '/public_html', maxConnections: 3, exclude: ['.vscode', '/.git', 'node_modules', '*.log'] },
           password: 'pa//ss',
         },
       ],
@@ -61,5 +62,22 @@ describe('explorer: .vscode/sftp.json import', () => {
     assert.deepEqual(parseJsonc('"a\\"//b"'), 'a"//b');
     assert.deepEqual(parseJsonc('["x,]", 1, /* c */ ]'), ['x,]', 1]);
     assert.throws(() => parseJsonc('{"a": }'));
+  });
+
+  it('reports a syntax error at its line and column in the text as written, after comments and trailing commas', () => {
+    // Comments and a trailing comma before the fault: a scanner that rewrites the text would count in the rewritten one.
+    const text = '\uFEFF{\n  // comment, with a comma\n  "host": "h", /* block\n  spanning */ "a": [1, 2,],\n  "port": 21 21\n}';
+    const error = (() => {
+      try {
+        parseJsonc(text);
+      } catch (err) {
+        return err;
+      }
+      assert.fail('parsed');
+    })();
+    assert.ok(error instanceof JsoncError);
+    assert.deepEqual([error.line, error.column], [5, 14]);
+    assert.equal(text.slice(error.offset, error.offset + 2), '21');
+    assert.match(error.message, /^line 5, column 14: /);
   });
 });

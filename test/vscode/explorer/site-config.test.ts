@@ -45,7 +45,10 @@ describe('explorer: site settings', () => {
       encoding: 'gbk',
       listTimeOffsetMinutes: 480,
       maxConnections: 3,
+      exclude: undefined,
     });
+    // Exclude patterns (sftp.json's ignore): strings kept, anything else dropped.
+    assert.deepEqual((readSite({ id: 'a', host: 'h', exclude: ['node_modules', 3, '*.log'] }) as SiteConfig).exclude, ['node_modules', '*.log']);
     // auto is the default (left out), unknown names and offsets beyond ±14 h are dropped.
     assert.equal((readSite({ id: 'a', host: 'h', encoding: 'auto' }) as SiteConfig).encoding, undefined);
     assert.equal((readSite({ id: 'a', host: 'h', encoding: 'klingon' }) as SiteConfig).encoding, undefined);

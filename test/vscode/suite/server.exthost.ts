@@ -48,6 +48,7 @@ describe('Serve Workspace over FTP (extension host)', function () {
   });
   beforeEach(() => (ui = new MessageRecorder()));
   afterEach(async () => {
+    ui.answer(/Stop the server\?$/, 'Stop'); // a client left connected by a failed test
     await vscode.commands.executeCommand('ferry.server.stop');
     ui.restore();
     rmSync(configFile(), { force: true });

@@ -53,7 +53,6 @@ export default async function explorerOnVsftpd(wb: Workbench): Promise<void> {
   });
 
   await wb.step('tree', async () => {
-    await dialogButton(wb, 'OK');
     await (await wb.treeItem(/^UI vsftpd/)).click();
     await wb.treeItem(/^notes\.txt/);
   });

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { startTestServer, TEST_PASSWORD, TEST_USER } from '../../helpers/ferry-server';
 import type { Workbench } from '../lib/workbench';
-import { answerPrompt, appendAndSave, contextMenu, dialogButton, dropFile, eventually, fillSiteFlow, openChmod, testAndSave } from './explorer-steps';
+import { appendAndSave, cancelDownload, contextMenu, dialogButton, dropFile, eventually, fillSiteFlow, openChmod, testAndSave } from './explorer-steps';
 
 export const timeoutMs = 300_000;
 
@@ -51,7 +51,6 @@ export default async function explorer(wb: Workbench): Promise<void> {
     });
 
     await wb.step('site-in-tree', async () => {
-      await dialogButton(wb, 'OK');
       await (await wb.treeItem(/^UI Ferry/)).click();
       await wb.treeItem(/^www\b/);
     });
@@ -85,22 +84,16 @@ export default async function explorer(wb: Workbench): Promise<void> {
     const target = path.join(downloads, 'big.bin');
     mkdirSync(downloads, { recursive: true });
     await wb.step('download-cancelled', async () => {
-      await contextMenu(wb, await wb.treeItem(/^big\.bin/), 'Download…');
-      await answerPrompt(wb, '', `${downloads}/`, { button: 'Download here' });
-      const progress = await wb.waitForNotification(/Downloading big\.bin/, 20_000);
-      await eventually('the first bytes', () => (existsSync(target) && statSync(target).size > 200_000 ? true : undefined), 20_000);
-      await progress.hover();
-      await progress.getByRole('button', { name: 'Cancel' }).click();
-      await wb.waitForNotification(/Downloading big\.bin was interrupted: cancelled/, 20_000);
-      const partial = statSync(target).size;
-      assert.ok(partial > 0 && partial < BIG.length, `the partial download stays (${partial} bytes)`);
+      await cancelDownload(wb, await wb.treeItem(/^big\.bin/), 'big.bin', downloads, 200_000);
+      const partial = statSync(`${target}.part`).size;
+      assert.ok(partial > 0 && partial < BIG.length, `the partial download stays as big.bin.part (${partial} bytes)`);
     });
 
     await wb.step('download-resumed', async () => {
-      const partial = statSync(target).size;
+      const partial = statSync(`${target}.part`).size;
       const offer = await wb.waitForNotification(/was interrupted/);
       await offer.getByRole('button', { name: 'Resume' }).click();
-      await eventually('the resumed download', () => (statSync(target).size === BIG.length && retrieved.length >= 2 ? true : undefined), 60_000);
+      await eventually('the resumed download', () => (existsSync(target) && statSync(target).size === BIG.length && retrieved.length >= 2 ? true : undefined), 60_000);
       assert.ok(readFileSync(target).equals(BIG), 'the resumed file is whole');
       assert.equal(retrieved.at(-1), BIG.length - partial, 'the resume sent only the missing part');
     });

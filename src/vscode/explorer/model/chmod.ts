@@ -41,3 +41,40 @@ export function modeFromBits(selected: Iterable<number>, previous = 0): number {
   for (const bit of selected) mode |= bit & 0o777;
   return mode;
 }
+
+/** The modes of a recursive chmod: a kind without a mode is left alone ("files only", "folders only"). */
+export interface RecursiveModes {
+  files?: number;
+  folders?: number;
+}
+
+/** A folder mode's counterpart for files: the same without execute bits (755 → 644), as FileZilla users set them. */
+export function fileModeFor(folderMode: number): number {
+  return folderMode & ~0o111;
+}
+
+/** The SITE CHMOD calls of a recursive chmod: each entry with its kind's mode, kinds without a mode skipped. */
+export function chmodPlan<E extends { path: string; type: 'file' | 'directory' }>(entries: readonly E[], modes: RecursiveModes): (E & { mode: number })[] {
+  return entries.flatMap((e) => {
+    const mode = e.type === 'directory' ? modes.folders : modes.files;
+    return mode === undefined ? [] : [{ ...e, mode }];
+  });
+}
+
+/**
+ * A script's recursive request, `{ files: "644", folders: 755 }` (either may be left out); undefined
+ * when `spec` is not such an object. A value that is not a mode throws (nothing is changed).
+ */
+export function parseRecursiveModes(spec: unknown): RecursiveModes | undefined {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const { files, folders } = spec as Record<string, unknown>;
+  const one = (value: unknown, kind: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const mode = typeof value === 'number' ? value : typeof value === 'string' ? parseMode(value) : undefined;
+    if (mode === undefined || mode < 0 || mode > 0o7777) throw new Error(`not a mode for ${kind}: ${JSON.stringify(value)} (use octal such as 644, or rw-r--r--)`);
+    return mode;
+  };
+  const modes = { files: one(files, 'files'), folders: one(folders, 'folders') };
+  if (modes.files === undefined && modes.folders === undefined) throw new Error('a recursive chmod needs a mode for files, for folders, or both');
+  return modes;
+}

@@ -1,54 +1,40 @@
+import { parse, ParseError, printParseErrorCode } from 'jsonc-parser';
+
+/** A JSONC text that does not parse: where (in the text as the user wrote it) and what. */
+export class JsoncError extends Error {
+  constructor(
+    /** 1-based line and column of the first problem, counted in the original text. */
+    readonly line: number,
+    readonly column: number,
+    /** 0-based offset of the first problem in the original text. */
+    readonly offset: number,
+    what: string,
+  ) {
+    super(`line ${line}, column ${column}: ${what}`);
+    this.name = 'JsoncError';
+  }
+}
+
+/** 1-based line and column of `offset` in `text` (\n, \r\n and \r all end a line). */
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
 /**
- * Parses JSON with comments and trailing commas (the JSONC that VS Code and its extensions
- * accept in `.vscode/*.json`). Strings are copied untouched, so "//" or ",]" inside a value survive.
+ * Parses JSON with comments and trailing commas (the JSONC that VS Code and its extensions accept
+ * in `.vscode/*.json`) with jsonc-parser, VS Code's own scanner. The first error throws a
+ * JsoncError whose position is in the original text.
  */
 export function parseJsonc(text: string): unknown {
-  return JSON.parse(rewriteOutsideStrings(rewriteOutsideStrings(text.replace(/^\uFEFF/, ''), skipComment), skipTrailingComma));
+  const errors: ParseError[] = [];
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  const value: unknown = parse(text.slice(bom), errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    // The BOM is dropped before parsing (jsonc-parser calls it a bad symbol): add it back to the offset.
+    const offset = errors[0].offset + bom;
+    const { line, column } = position(text, offset);
+    throw new JsoncError(line, column, offset, printParseErrorCode(errors[0].error));
+  }
+  return value;
 }
-
-/** Index just past the string literal starting at `start` (a quote). */
-function endOfString(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i + 1;
-  }
-  return text.length;
-}
-
-/** At `i` outside a string: the replacement text and where to continue, or undefined to keep the character. */
-type Rewrite = (text: string, i: number) => { output: string; next: number } | undefined;
-
-/** Copies string literals as they are and lets `rewrite` decide about everything else, one position at a time. */
-function rewriteOutsideStrings(text: string, rewrite: Rewrite): string {
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    if (text[i] === '"') {
-      const end = endOfString(text, i);
-      out += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    const replaced = rewrite(text, i);
-    if (replaced) {
-      out += replaced.output;
-      i = replaced.next;
-    } else out += text[i++];
-  }
-  return out;
-}
-
-/** A // line comment becomes its newline; a block comment becomes one space. */
-const skipComment: Rewrite = (text, i) => {
-  if (text.startsWith('//', i)) {
-    const newline = text.indexOf('\n', i);
-    return { output: '\n', next: newline < 0 ? text.length : newline + 1 };
-  }
-  if (text.startsWith('/*', i)) {
-    const end = text.indexOf('*/', i + 2);
-    return { output: ' ', next: end < 0 ? text.length : end + 2 };
-  }
-  return undefined;
-};
-
-/** A comma followed only by white space before } or ] is dropped. */
-const skipTrailingComma: Rewrite = (text, i) => (text[i] === ',' && /^\s*[}\]]/.test(text.slice(i + 1)) ? { output: '', next: i + 1 } : undefined);

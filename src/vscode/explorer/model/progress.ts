@@ -54,15 +54,3 @@ export class BatchProgress {
   }
 }
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** "532 B", "1.4 KB", "12 MB" (binary multiples, as VS Code shows sizes). */
-export function formatBytes(n: number): string {
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
-}

@@ -88,22 +88,25 @@ export class RemoteFs {
     this.cache.clear(siteId);
   }
 
-  /** The entries of a directory (cached briefly); symlinks carry whether they lead to a directory. */
-  list(location: RemoteLocation): Promise<ListedEntry[]> {
+  /**
+   * The entries of a directory (cached briefly); symlinks carry whether they lead to a directory.
+   * `signal` aborts a listing this call starts (its connection is closed, so none is left busy).
+   */
+  list(location: RemoteLocation, signal?: AbortSignal): Promise<ListedEntry[]> {
     return this.cache.get(location.siteId, location.path, () =>
       this.run(location, async (client) => {
-        const entries: ListedEntry[] = await client.list(location.path);
-        await Promise.all(entries.filter((e) => e.type === 'symlink').map(async (e) => (e.linkToDirectory = await this.leadsToDirectory(client, e.path))));
+        const entries: ListedEntry[] = await client.list(location.path, signal);
+        await Promise.all(entries.filter((e) => e.type === 'symlink').map(async (e) => (e.linkToDirectory = await this.leadsToDirectory(client, e.path, signal))));
         return entries;
       }),
     );
   }
 
   /** Whether a symbolic link's target is a directory: what MLST/SIZE say, else whether it can be listed. */
-  private async leadsToDirectory(client: FtpClient, path: string): Promise<boolean> {
-    const target = await client.stat(path).catch(() => undefined);
+  private async leadsToDirectory(client: FtpClient, path: string, signal?: AbortSignal): Promise<boolean> {
+    const target = await client.stat(path, signal).catch(() => undefined);
     if (target?.type === 'directory' || target?.type === 'file') return target.type === 'directory';
-    return client.list(path).then(
+    return client.list(path, signal).then(
       () => true,
       () => false,
     );
@@ -166,7 +169,9 @@ export class RemoteFs {
   /**
    * Writes a whole file with VS Code's rules: without `create` the file must exist, without
    * `overwrite` it must not, a directory is never replaced, and the parent must exist. An
-   * overwritten file keeps its mode: when the server reset it on upload, it is set back.
+   * overwritten file keeps its mode: when the server reset it on upload, it is set back. Saves that
+   * arrive while one uploads need no queue here: VS Code runs one write per file at a time and keeps
+   * only the latest waiting save (test/vscode/suite/explorer/save-coalescing.exthost.ts).
    */
   async writeFile(location: RemoteLocation, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     const existing = await this.stat(location);
@@ -208,6 +213,14 @@ export class RemoteFs {
     this.cache.invalidate(location.siteId, parentPath(location.path));
     this.cache.invalidate(location.siteId, location.path, true);
     this.emit({ kind: 'deleted', location });
+  }
+
+  /**
+   * Deletes one file or empty folder a listing just showed: a step of a recursive delete that
+   * reports progress, so no existence check and no change event (call changedElsewhere at the end).
+   */
+  async removeEntry(location: RemoteLocation): Promise<void> {
+    await this.run(location, (client) => client.remove(location.path), false);
   }
 
   /** Renames or moves within a site; with `overwrite` an existing target is deleted first. */

@@ -19,6 +19,16 @@ function certificateOf(config: Json): CertificatePolicy | undefined {
   return options?.rejectUnauthorized === false ? 'insecure' : undefined;
 }
 
+/**
+ * The SFTP extension's `ignore` (gitignore-style patterns, relative to the local folder), kept for
+ * the site's folder transfers. A leading "/" anchors a pattern to the folder, as in .gitignore; a
+ * leading "./" (which the `ignore` package never matches) is cut, since users write it meaning the same.
+ */
+function ignoreList(value: unknown): string[] | undefined {
+  const patterns = (Array.isArray(value) ? value : []).filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim().replace(/^\.\//, ''));
+  return patterns.length > 0 ? patterns : undefined;
+}
+
 function readConfig(config: Json, label: string, out: ImportResult): void {
   const protocol = str(config.protocol) ?? 'sftp';
   if (protocol !== 'ftp') return void out.skipped.push({ name: label, reason: `protocol ${protocol} is not FTP` });
@@ -37,6 +47,7 @@ function readConfig(config: Json, label: string, out: ImportResult): void {
       dataMode: 'auto',
       remotePath: str(config.remotePath),
       maxConnections: concurrency,
+      exclude: ignoreList(config.ignore),
     },
     password: typeof config.password === 'string' && config.password !== '' ? config.password : undefined,
   });

@@ -55,10 +55,13 @@ export class SiteClients {
   private readonly failures = new Map<string, Failure>();
   private readonly states = new Map<string, SiteState>();
   private readonly listeners = new Set<(siteId: string) => void>();
+  /** Per connected site: the timer that notices when its server has closed every connection. */
+  private readonly watches = new Map<string, NodeJS.Timeout>();
 
+  /** `watchMs`: how often a connected site's connections are checked (the server may close idle ones). */
   constructor(
     access: SiteAccess | ((siteId: string) => Promise<SiteSettings>),
-    private readonly options: { delaysMs?: readonly number[]; now?: () => number } = {},
+    private readonly options: { delaysMs?: readonly number[]; now?: () => number; watchMs?: number } = {},
   ) {
     this.access = typeof access === 'function' ? { settings: access } : access;
   }
@@ -93,10 +96,11 @@ export class SiteClients {
     this.entries.set(siteId, opening);
     this.setState(siteId, { status: 'connecting' });
     opening.then(
-      ({ home, secure }) => {
+      ({ client, home, secure }) => {
         if (this.entries.get(siteId) !== opening) return;
         this.forgetFailure(siteId);
         this.setState(siteId, { status: 'connected', home, secure });
+        this.watch(siteId, client);
       },
       (err) => {
         if (this.entries.get(siteId) !== opening) return;
@@ -127,6 +131,20 @@ export class SiteClients {
       await Promise.resolve(this.access.loggedIn?.(siteId, settings)).catch(() => undefined);
       return { client, ...connected };
     }
+  }
+
+  /**
+   * Says "disconnected" once the server has closed every connection of a connected site (an idle
+   * timeout: vsftpd's idle_session_timeout, 300 s by default), instead of a "connected" that is no
+   * longer true; the next use connects again, as after Disconnect.
+   */
+  private watch(siteId: string, client: FtpClient): void {
+    clearInterval(this.watches.get(siteId));
+    const timer = setInterval(() => {
+      if (client.pool.openConnections > 0 || this.state(siteId).status !== 'connected') return;
+      this.disconnect(siteId);
+    }, this.options.watchMs ?? 2000).unref();
+    this.watches.set(siteId, timer);
   }
 
   /** Remembers a failed connection; schedules a wake-up when a transient one may be tried again. */
@@ -162,11 +180,17 @@ export class SiteClients {
     return this.open(siteId);
   }
 
-  /** The user asks to connect again (Connect, Refresh): a held failure is forgotten and the next use connects. */
+  /**
+   * The user asks to connect again (Connect, Refresh): a held failure, or a connection lost since
+   * it worked, is forgotten and the next use connects (a "connection failed" is not left standing).
+   */
   retry(siteId: string): void {
-    if (!this.failures.has(siteId)) return;
-    this.forgetFailure(siteId);
-    this.setState(siteId, { status: 'disconnected' });
+    if (this.failures.has(siteId)) {
+      this.forgetFailure(siteId);
+      this.setState(siteId, { status: 'disconnected' });
+    } else if (this.state(siteId).status === 'failed') {
+      this.disconnect(siteId);
+    }
   }
 
   /** Records the outcome of an operation: a lost connection marks the site failed, a success marks it connected again. */
@@ -183,6 +207,8 @@ export class SiteClients {
   disconnect(siteId: string): void {
     const entry = this.entries.get(siteId);
     this.entries.delete(siteId);
+    clearInterval(this.watches.get(siteId));
+    this.watches.delete(siteId);
     this.forgetFailure(siteId);
     entry?.then(
       ({ client }) => client.close(),

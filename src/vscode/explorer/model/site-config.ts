@@ -31,6 +31,8 @@ export interface SiteConfig {
   /** The server's LIST dates run this many minutes ahead of UTC; missing: detected per connection. */
   listTimeOffsetMinutes?: number;
   maxConnections?: number;
+  /** Gitignore-style patterns left out of this site's folder transfers, on top of ferry.transfers.exclude (sftp.json's `ignore`). */
+  exclude?: string[];
 }
 
 /** A site found by an importer, with the password it carried (to be moved into SecretStorage). */
@@ -121,6 +123,7 @@ export function readSite(raw: unknown): SiteConfig | string {
     encoding: encodingFrom(r.encoding),
     listTimeOffsetMinutes: typeof r.listTimeOffsetMinutes === 'number' && Number.isInteger(r.listTimeOffsetMinutes) && Math.abs(r.listTimeOffsetMinutes) <= 840 ? r.listTimeOffsetMinutes : undefined,
     maxConnections: max,
+    exclude: Array.isArray(r.exclude) && r.exclude.length > 0 ? r.exclude.filter((p): p is string => typeof p === 'string') : undefined,
   };
 }
 
@@ -155,7 +158,7 @@ export function toSiteSettings(site: SiteConfig, password: string | undefined, l
   return {
     host: site.host,
     port: site.port,
-    user: site.user,
+    user: site.user || undefined,
     password,
     tls: site.tls,
     certificate: site.certificate,

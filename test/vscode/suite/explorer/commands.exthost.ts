@@ -133,19 +133,21 @@ describe('explorer: commands in the extension host', function () {
     const to = path.join(local, 'resume');
     mkdirSync(to, { recursive: true });
     const target = path.join(to, 'big.bin');
+    const part = `${target}.part`;
     const first = run<boolean>('ferry.download', remote(slowId, '/big.bin'), undefined, vscode.Uri.file(to));
     let again: TestServer | undefined;
     try {
-      await eventually('the first bytes', () => (existsSync(target) && statSync(target).size > 100_000 ? true : undefined));
+      await eventually('the first bytes', () => (existsSync(part) && statSync(part).size > 100_000 ? true : undefined));
       await slow.server.close();
       assert.equal(await first, false, 'the cut download reports failure');
-      const partial = statSync(target).size;
+      assert.ok(!existsSync(target), 'a partial download never has the final name');
+      const partial = statSync(part).size;
       assert.ok(partial > 0 && partial < content.length, `partial file kept (${partial} bytes)`);
       // The same folder served again on the same port: the explorer reconnects and continues.
       again = await startTestServer({ root: slow.root, tunables: { listen_port: port } });
       const resumed: number[] = [];
       again.server.on('transfer-end', (t) => t.command.startsWith('RETR') && resumed.push(t.bytes));
-      await eventually('the resumed download', () => (statSync(target).size === content.length && resumed.length > 0 ? true : undefined), 45_000);
+      await eventually('the resumed download', () => (existsSync(target) && statSync(target).size === content.length && resumed.length > 0 ? true : undefined), 45_000);
       assert.ok(readFileSync(target).equals(content), 'the file is whole');
       assert.equal(resumed[0], content.length - partial, 'only the missing part was sent');
     } finally {

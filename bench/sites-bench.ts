@@ -1,0 +1,55 @@
+/**
+ * `BENCH_PHASES=sites`: the Sites view's rows for a 10 000-entry folder (and a 300-entry one) in the real
+ * extension host. It runs test/vscode/suite/explorer/sites-measure.exthost.ts in the workbench of
+ * `npm run test:vscode` (code-server, under the lock the workbench tests share) and reports what it recorded:
+ * getChildren + getTreeItem for every row, and the heap kept for them after a full collection.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { emit, median, printTargets, progress } from './stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RESULTS = path.join(ROOT, 'test-artifacts', 'sites-measurements.json');
+const LOCK = '/tmp/ferry-vscode.lock';
+
+interface Measurements {
+  runs: number;
+  vscode: string;
+  results: Record<string, { ms: number[]; keptMB: number[] }>;
+}
+
+/** Runs a measuring suite (`suite`, a test:vscode filter) in a workbench with `env` added; resolves when it has passed. */
+export function runWorkbenchSuite(suite: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [LOCK, 'npm', 'run', 'test:vscode', '--', suite];
+    const child = spawn('flock', args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => (output += chunk.toString());
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the workbench run failed (exit ${code}):\n${output.slice(-3000)}`))));
+  });
+}
+
+export async function runSitesBench(): Promise<void> {
+  const runs = Number(process.env.BENCH_REPS) || (process.env.BENCH_QUICK === '1' ? 2 : 5);
+  rmSync(RESULTS, { force: true });
+  progress(`sites: ${runs} runs in the extension host (waits for ${LOCK} while other workbench tests run)`);
+  await runWorkbenchSuite('suite/explorer/sites-measure', { FERRY_SITES_MEASURE_RUNS: String(runs) });
+  const measured = JSON.parse(readFileSync(RESULTS, 'utf8')) as Measurements;
+  console.log(`# Sites view in the extension host (VS Code ${measured.vscode}): getChildren + getTreeItem for every row of a folder on ferry serve, ${measured.runs} runs, medians`);
+  for (const [entries, r] of Object.entries(measured.results)) {
+    r.ms.forEach((ms, i) => emit(`sites_children_ms.${entries}#${i + 1}`, ms, 'ms', 1));
+    emit(`sites_children_ms.${entries}`, median(r.ms), 'ms', 1);
+    emit(`sites_kept_MB.${entries}`, median(r.keptMB), 'MB', 2);
+  }
+  const many = measured.results['10000'];
+  const few = measured.results['300'];
+  printTargets('Sites view targets', 'sites_targets_met', [
+    { label: 'rows of a 10 000-entry folder', wanted: '<= 400 ms', value: median(many.ms), ok: median(many.ms) <= 400, unit: 'ms' },
+    { label: 'heap kept per 10 000 entries (after gc)', wanted: '<= 30 MB', value: median(many.keptMB), ok: median(many.keptMB) <= 30, unit: 'MB' },
+    { label: 'rows of a 300-entry folder', wanted: '(info)', value: median(few.ms), unit: 'ms' },
+  ]);
+}

@@ -1,0 +1,87 @@
+/**
+ * The Sites view's keyboard shortcuts in the real workbench, on Ferry's own server: F2 renames, Delete deletes (after
+ * the question), Ctrl+R refreshes, Enter opens a file — each acting on the focused row with no argument passed — and
+ * Ferry: Show Log reveals the "Ferry" output channel. Every check looks at the server's disk or the screen.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startTestServer, TEST_PASSWORD, TEST_USER, TestServer } from '../../helpers/ferry-server';
+import type { Workbench } from '../lib/workbench';
+import { dialogButton, eventually } from './explorer-steps';
+import { givePassword } from './fxp-steps';
+
+export const timeoutMs = 240_000;
+
+/** Filled in by prepare(): the site points at the server started there. */
+export const settings: Record<string, unknown> = {};
+
+let server: TestServer;
+
+export async function prepare(): Promise<void> {
+  server = await startTestServer();
+  writeFileSync(path.join(server.root, 'draft.txt'), 'draft\n');
+  writeFileSync(path.join(server.root, 'old.txt'), 'old\n');
+  writeFileSync(path.join(server.root, 'notes.txt'), 'keyboard notes\n');
+  settings['ferry.sites'] = [{ id: 'ui-keys', name: 'UI Keys', host: '127.0.0.1', port: server.port, user: TEST_USER, tls: 'none', dataMode: 'passive' }];
+}
+
+/**
+ * Makes a row the tree's only selected one without opening it: a right-click (dismissed) focuses the tree, Escape
+ * clears its selection, Ctrl+click selects the row. Keybindings get no argument, so the commands act on the
+ * selection (the focus alone, moved by the arrow keys, is not visible to extensions).
+ */
+async function focusRow(wb: Workbench, name: RegExp): Promise<void> {
+  const row = await wb.treeItem(name);
+  await row.click({ button: 'right' });
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('Escape');
+  await row.click({ modifiers: ['Control'] });
+  await eventually('the row is selected', async () => ((await row.getAttribute('aria-selected')) === 'true' ? true : undefined));
+}
+
+export default async function explorerKeys(wb: Workbench): Promise<void> {
+  wb.cleanup(() => server.stop());
+  const disk = (p: string) => path.join(server.root, p);
+
+  await wb.step('site', async () => {
+    await wb.openActivity('Ferry');
+    await (await wb.treeItem(/^UI Keys/)).click();
+    await givePassword(wb, TEST_PASSWORD);
+    await wb.treeItem(/^draft\.txt/, { timeoutMs: 30_000 });
+  });
+
+  await wb.step('f2-renames', async () => {
+    await focusRow(wb, /^draft\.txt/);
+    await wb.page.keyboard.press('F2');
+    await wb.quickInput('final.txt');
+    await eventually('the renamed file on the server', () => (existsSync(disk('final.txt')) && !existsSync(disk('draft.txt')) ? true : undefined));
+    assert.equal(readFileSync(disk('final.txt'), 'utf8'), 'draft\n');
+  });
+
+  await wb.step('delete-deletes', async () => {
+    await focusRow(wb, /^old\.txt/);
+    await wb.page.keyboard.press('Delete');
+    await dialogButton(wb, 'Delete');
+    await eventually('the file gone from the server', () => (!existsSync(disk('old.txt')) ? true : undefined));
+  });
+
+  await wb.step('ctrl-r-refreshes', async () => {
+    writeFileSync(disk('appeared.txt'), 'made behind the view\n');
+    await focusRow(wb, /^notes\.txt/);
+    await wb.page.keyboard.press('Control+R');
+    await wb.treeItem(/^appeared\.txt/, { timeoutMs: 15_000 });
+  });
+
+  await wb.step('enter-opens', async () => {
+    await focusRow(wb, /^notes\.txt/);
+    await wb.page.keyboard.press('Enter');
+    await eventually('the editor shows the remote file', async () => ((await wb.editorText()).includes('keyboard notes') ? true : undefined));
+  });
+
+  await wb.step('show-log', async () => {
+    await wb.runCommand('Ferry: Show Log');
+    // The Output panel shows the "Ferry" channel: its first line is the explorer's.
+    await wb.page.locator('.view-lines', { hasText: '[explorer] ready' }).first().waitFor({ state: 'visible', timeout: wb.timeoutMs });
+  });
+}
