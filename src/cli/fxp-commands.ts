@@ -5,11 +5,11 @@ import { ConflictRule, copyFile, CopyJob, TransferQueue } from '../core/fxp';
 import { parseArgs, UsageError } from './args';
 import { encodingOption } from './encoding-option';
 import { FtpTarget, parseFtpUrl } from './ftp-url';
-import { humanBytes } from './progress-bar';
+import { formatBytes } from '../core/format-bytes';
 
 export const FXP_USAGE = `ferry fxp SRC_URL DST_URL [--verify] [--no-relay] [--passive=src|dst] [--conflict=overwrite|skip|skip-identical|resume|rename] [--allow-clear-data]
       [--source-encoding NAME] [--target-encoding NAME]   (each site's name encoding; a name keeps its text across them)
-ferry queue list|add|run|pause|cancel|resume|retry|remove|clear [--queue FILE]
+ferry queue list|add|run|pause|cancel|resume|retry|remove|clear [--queue FILE]   (default: $FERRY_QUEUE, else ~/.config/ferry/queue.json)
   queue add SRC_URL DST_URL [-r] [--no-relay] [--passive=src|dst] [--conflict=RULE] [--source-encoding NAME] [--target-encoding NAME]
                                                   (-r: a folder, one job per file; the encodings are kept with the job)
   queue run [--concurrency N] [--per-site N]      run until every job is done, failed, paused or cancelled
@@ -76,15 +76,17 @@ export async function fxpCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** FERRY_QUEUE is set by the editor's terminal shim, so `ferry queue` there uses the FXP panel's queue. */
 function defaultQueueFile(): string {
+  if (process.env.FERRY_QUEUE) return process.env.FERRY_QUEUE;
   return path.join(process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'ferry', 'queue.json');
 }
 
 function describeJob(job: CopyJob): string {
-  const total = job.size !== undefined ? ` / ${humanBytes(job.size)}` : '';
+  const total = job.size !== undefined ? ` / ${formatBytes(job.size)}` : '';
   const target = job.resolvedTarget ?? job.target.path;
   const note = job.error ? `  [${job.error}]` : job.skipped ? '  (skipped)' : '';
-  return `${job.id.slice(0, 8)} ${job.state.padEnd(9)} ${(job.method ?? '-').padEnd(5)} ${humanBytes(job.bytesDone)}${total} ${job.source.site.host}:${job.source.site.port ?? 21}/${job.source.path} -> ${job.target.site.host}:${job.target.site.port ?? 21}/${target}${note}`;
+  return `${job.id.slice(0, 8)} ${job.state.padEnd(9)} ${(job.method ?? '-').padEnd(5)} ${formatBytes(job.bytesDone)}${total} ${job.source.site.host}:${job.source.site.port ?? 21}/${job.source.path} -> ${job.target.site.host}:${job.target.site.port ?? 21}/${target}${note}`;
 }
 
 /** The job commands: what they do, and the participle for "no job X that can be ...". */

@@ -14,7 +14,7 @@ import { createFxpStatusBar } from './status-bar';
 import { refreshTargetsOfFinishedJobs } from './target-refresh';
 
 /** The queue file in the extension's global storage: one queue for every window, and for `ferry queue --queue <file>`. */
-const QUEUE_FILE = 'fxp-queue.json';
+export const QUEUE_FILE = 'fxp-queue.json';
 
 /**
  * FXP in the editor: the persistent queue (run in a child process, passwords from

@@ -5,18 +5,22 @@ import { ServerController } from './server-controller';
 import { SERVER_SECTION } from './settings-schema';
 
 /**
- * Offers a restart when the running server's settings or mini_ftpd.conf change. Changes are
+ * Offers a restart when the running server's settings or mini_ftpd.conf change, or when the workspace
+ * becomes trusted (a server started in Restricted Mode did not apply them). Changes are
  * compared with what the server started with, so saving an unchanged file prompts nothing,
  * and at most one prompt is open at a time.
  */
 export function watchServerConfiguration(controller: ServerController, restart: () => Promise<unknown>): vscode.Disposable {
   let prompting = false;
-  const check = async () => {
+  const check = async (trustGranted = false) => {
     if (prompting || controller.busy || !(await controller.configurationChanged()) || controller.busy) return;
     prompting = true;
     const restartNow = vscode.l10n.t('Restart Server');
+    const question = trustGranted
+      ? vscode.l10n.t('The workspace is trusted now. Restart the FTP server to apply its mini_ftpd.conf and workspace settings?')
+      : vscode.l10n.t('The FTP server configuration changed. Restart the server to apply it?');
     try {
-      const picked = await vscode.window.showInformationMessage(vscode.l10n.t('The FTP server configuration changed. Restart the server to apply it?'), restartNow);
+      const picked = await vscode.window.showInformationMessage(question, restartNow);
       if (picked === restartNow) await restart();
     } finally {
       prompting = false;
@@ -38,6 +42,8 @@ export function watchServerConfiguration(controller: ServerController, restart: 
   return vscode.Disposable.from(
     controller.onDidChange(follow),
     { dispose: () => watched?.watcher.dispose() },
+    // A server started in Restricted Mode left the workspace's configuration out: trust brings it in.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void check(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       const folder = controller.running?.folder;
       if (folder && e.affectsConfiguration(SERVER_SECTION, folder.uri)) void check();

@@ -149,6 +149,7 @@ export class ServerController implements vscode.Disposable {
       const running: RunningServer = { folder, process, plan, login, url, fingerprint: inputsFingerprint(inputs) };
       this.attach(running);
       this.log.info(`[server] serving ${folder.uri.fsPath} at ${process.url}${plan.configFile ? ` (config ${plan.configFile})` : ''}`);
+      if (plan.restricted) this.log.info(`[server] Restricted Mode: the workspace's configuration is not applied${plan.restricted.ignored.length ? ` (ignored: ${plan.restricted.ignored.join(', ')})` : ''}`);
       if (process.unconfined) this.log.warn(`[server] paths are checked, not confined by the kernel (${process.unconfined}): a local process renaming entries in the folder while commands run could redirect them outside it`);
       this.notifier.started(running);
       return running;

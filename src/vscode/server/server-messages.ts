@@ -1,11 +1,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConfigError } from '../../core/server';
+import { ConfigError } from '../../core/server/config';
 import { copyToClipboard, MessageAction, notify, openFileAt, openKeySource, openSettings } from './actions';
-import { exposesClearText } from './model/launch-plan';
+import { exposesClearText, isLoopback } from './model/launch-plan';
+import { urlReach } from './model/workspace-trust';
 import { RunningServer, ServerNotifier, StartProblem } from './server-controller';
 import { ServerStartError } from './server-process';
 import { SERVER_SECTION, settingName } from './settings-schema';
+
+/** Restricted Mode: what the workspace set and the server did not apply. */
+function restrictedNote(ignored: string[]): string {
+  return ignored.length > 0
+    ? vscode.l10n.t('Restricted Mode: {0} not applied until you trust the workspace (your user settings apply).', ignored.join(', '))
+    : vscode.l10n.t('Restricted Mode: a workspace mini_ftpd.conf or workspace settings would not be applied until you trust the workspace.');
+}
 
 /**
  * Everything the Serve feature tells the user: the ready notification with the login, the
@@ -26,8 +34,23 @@ export class ServerMessages implements ServerNotifier {
     const text = login
       ? vscode.l10n.t('Serving "{0}" at {1} — user "{2}", password kept in the secret storage.', server.folder.name, server.url, login.user.name)
       : vscode.l10n.t('Serving "{0}" at {1}.', server.folder.name, server.url);
-    notify('info', text, actions);
+    const restricted = server.plan.restricted;
+    if (restricted) actions.push({ title: vscode.l10n.t('Manage Workspace Trust'), run: () => vscode.commands.executeCommand('workbench.trust.manage') });
+    notify('info', [text, this.whereNote(server), restricted && restrictedNote(restricted.ignored)].filter(Boolean).join(' '), actions);
     if (exposesClearText(server.plan.tunables)) this.warnClearText(server);
+  }
+
+  /** In a remote window the server runs on the remote host, and so does the URL's address. */
+  private whereNote(server: RunningServer): string | undefined {
+    const remote = vscode.env.remoteName;
+    switch (urlReach(remote, isLoopback(server.plan.tunables.listen_address))) {
+      case 'local':
+        return undefined;
+      case 'remote-loopback':
+        return vscode.l10n.t('The server runs on the remote host ({0}): forward port {1} to reach it from this computer.', remote!, server.process.address.port);
+      case 'remote-network':
+        return vscode.l10n.t('The server runs on the remote host ({0}): the URL is that host\'s address.', remote!);
+    }
   }
 
   failed({ error, folder, plan }: StartProblem): void {

@@ -37,7 +37,10 @@ export interface CodeServerOptions {
   extensionsDir: string;
   /** Adds `--vscode-option enable-smoke-test-driver`: the workbench then reports the end of an extensionTestsPath run. */
   smokeTestDriver?: boolean;
-  /** Extra user settings (merged over BASE_SETTINGS). */
+  /**
+   * Extra user settings (merged over BASE_SETTINGS). `'security.workspace.trust.enabled': true` also drops
+   * `--disable-workspace-trust`, so the folder opens untrusted (Restricted Mode) until the test trusts it.
+   */
   settings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host. */
   env?: Record<string, string>;
@@ -125,7 +128,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       '--extensions-dir', options.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.settings?.['security.workspace.trust.enabled'] === true ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),

@@ -5,7 +5,9 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { applyOverrides, ConfigError, defaultTunables, Override, parseConfig, TunableKey, Tunables, UserAccount } from '../../../core/server';
+import type { UserAccount } from '../../../core/server';
+import { applyOverrides, ConfigError, Override, parseConfig } from '../../../core/server/config';
+import { defaultTunables, TunableKey, Tunables } from '../../../core/server/tunables';
 
 
 export interface LaunchInputs {
@@ -13,6 +15,11 @@ export interface LaunchInputs {
   settings: Override[];
   /** The workspace's mini_ftpd.conf, when it exists. */
   config?: { file: string; text: string };
+  /**
+   * Set in an untrusted workspace (Restricted Mode): `settings` hold only the user's own values and
+   * `config` is left out; `ignored` names what the workspace set (its config file, its settings).
+   */
+  restricted?: { ignored: string[] };
 }
 
 export interface LaunchPlan {
@@ -25,6 +32,8 @@ export interface LaunchPlan {
   fileKeys: Map<TunableKey, number>;
   /** Nobody could log in: the caller adds the generated user. */
   needsGeneratedUser: boolean;
+  /** Copied from the inputs: the workspace was not trusted, so its configuration was left out. */
+  restricted?: { ignored: string[] };
 }
 
 /** Resolves the plan; throws a ConfigError naming the setting or the file:line at fault. */
@@ -35,13 +44,15 @@ export function planLaunch(inputs: LaunchInputs): LaunchPlan {
   } catch (err) {
     throw err instanceof ConfigError ? new ConfigError('settings', err.problems) : err;
   }
-  const { config } = inputs;
+  // Restricted Mode never applies the workspace's file, even if a caller passed it.
+  const config = inputs.restricted ? undefined : inputs.config;
   const parsed = config && parseConfig(config.text, path.dirname(config.file));
   if (config && parsed && parsed.problems.length > 0) throw new ConfigError(config.file, parsed.problems);
   const fileKeys = parsed?.setKeys ?? new Map<TunableKey, number>();
   if (parsed) for (const key of fileKeys.keys()) (tunables as Record<TunableKey, unknown>)[key] = parsed.tunables[key];
   const users = parsed?.users ?? [];
-  return { tunables, users, configFile: inputs.config?.file, fileKeys, needsGeneratedUser: users.length === 0 && !tunables.anonymous_enable };
+  const needsGeneratedUser = users.length === 0 && !tunables.anonymous_enable;
+  return { tunables, users, configFile: config?.file, fileKeys, needsGeneratedUser, restricted: inputs.restricted };
 }
 
 /** True when the address only accepts connections from this machine. */
