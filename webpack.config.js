@@ -3,6 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const webpack = require('webpack');
+const { BUDGETS, checkBundles } = require('./scripts/check-bundles');
 
 /**
  * Puts node-gyp's build of the native data path (native/ferry_io.c, Linux) next to the bundles, where
@@ -18,21 +19,69 @@ class CopyNativeAddon {
   }
 }
 
+/** iconv-lite's double-byte code tables (GBK, Big5, Shift_JIS, EUC-JP, EUC-KR), about 110 KB of JSON. */
+const ICONV_TABLES = path.dirname(require.resolve('iconv-lite/encodings/tables/cp936.json'));
+
+/**
+ * iconv-lite require()s a code table only when its encoding is first used: leaving those
+ * require()s to Node at run time (dist/iconv-tables/, written by IconvTables) keeps the tables
+ * out of every bundle, and a site that never uses a double-byte encoding never reads them.
+ */
+function iconvTablesExternal({ context, request }, callback) {
+  if (request.startsWith('./tables/') && path.resolve(context) === path.dirname(ICONV_TABLES)) {
+    return callback(null, `commonjs ./iconv-tables/${path.basename(request)}`);
+  }
+  callback();
+}
+
+/** Writes iconv-lite's code tables to dist/iconv-tables/ (as assets, without their whitespace). */
+class IconvTables {
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('IconvTables', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'IconvTables', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        for (const name of fs.readdirSync(ICONV_TABLES).filter((file) => file.endsWith('.json'))) {
+          const json = JSON.stringify(JSON.parse(fs.readFileSync(path.join(ICONV_TABLES, name), 'utf8')));
+          compilation.emitAsset(`iconv-tables/${name}`, new webpack.sources.RawSource(json));
+        }
+      });
+    });
+  }
+}
+
+/**
+ * iconv-lite's list of codec families without UTF-7, UTF-16 (with BOM) and UTF-32, which no
+ * site name encoding uses (src/core/client/name-encodings.ts).
+ */
+const iconvFamilies = new webpack.NormalModuleReplacementPlugin(/iconv-lite[\\/]encodings[\\/]index\.js$/, path.resolve(__dirname, 'scripts/iconv-families.js'));
+
+/**
+ * Fails a production build whose bundle is over its budget or carries modules it must not
+ * (scripts/check-bundles.js): the workbench tests build this way, so `npm test` catches it.
+ */
+class BundleBudget {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('BundleBudget', (compilation) => {
+      const file = `${compiler.options.name}.js`;
+      if (compiler.options.mode !== 'production' || !BUDGETS[file]) return;
+      for (const problem of checkBundles(compiler.options.output.path, [file]).problems) compilation.errors.push(new webpack.WebpackError(problem));
+    });
+  }
+}
+
 /** @type {(entry: string, extra?: object) => import('webpack').Configuration} */
 const bundle = (name, entry, extra = {}) => ({
   name,
   target: 'node',
   mode: 'none',
   entry: { [name]: entry },
-  output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
-  externals: { vscode: 'commonjs vscode' },
+  // Lazily imported modules (the language client, selfsigned) become chunks named after their bundle, so bundles never overwrite each other's.
+  output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', chunkFilename: `${name}.[id].js`, libraryTarget: 'commonjs2' },
+  externals: [{ vscode: 'commonjs vscode' }, iconvTablesExternal],
   resolve: { extensions: ['.ts', '.js'] },
   module: { rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.build.json' } }] }] },
   devtool: 'nosources-source-map',
   ...extra,
-  // One file per bundle: split-off chunks (selfsigned is imported lazily) get numeric names
-  // that collide in dist/ between bundles, and the last build would overwrite the others'.
-  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new CopyNativeAddon(), ...(extra.plugins ?? [])],
+  plugins: [new CopyNativeAddon(), new IconvTables(), iconvFamilies, new BundleBudget(), ...(extra.plugins ?? [])],
 });
 
 /** Files the FXP Queue webview loads besides its script: the codicon font and its css, and the panel's stylesheet. */

@@ -12,9 +12,10 @@
  *   BENCH_DIR=DIR   where the test files go (default: /dev/shm when it has room, else the OS temp dir)
  *   BENCH_ONLY=a,b  only these competitors (ferry is always included)
  *   BENCH_FERRY_UNCONFINED=1  also Ferry with FERRY_CONFINE=0 (path checks only), to measure what confinement costs
- *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client,fxp,queue,guess (default: all; client =
+ *   BENCH_PHASES=.. only these parts: dl,ul,small,login,idle,rate,client,fxp,queue,guess,sites,activation (default: all; client =
  *                   bench/client-bench.ts, fxp = bench/fxp-bench.ts, queue = bench/queue-bench.ts,
- *                   guess = bench/guess-bench.ts: a logged-in user's MLST while 40 connections guess passwords)
+ *                   guess = bench/guess-bench.ts: a logged-in user's MLST while 40 connections guess passwords,
+ *                   sites = bench/sites-bench.ts: the Sites view's rows of a 10 000-entry folder in the extension host)
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -30,6 +31,8 @@ import { makeRandomFile } from './files';
 import { runFxpBench } from './fxp-bench';
 import { runGuessBench } from './guess-bench';
 import { runQueueBench } from './queue-bench';
+import { runSitesBench } from './sites-bench';
+import { runActivationBench } from './activation-bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const MiB = 1 << 20;
@@ -53,7 +56,7 @@ const IDLE_SETTLE_MS = QUICK ? 6000 : 30_000;
 const RATE = 10_000_000;
 const RATE_SECONDS = QUICK ? 3 : 10;
 const COMPETITORS = ['vsftpd', 'ftpsrv', 'pyftpdlib'] as const;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client,fxp,queue,guess').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'dl,ul,small,login,idle,rate,client,fxp,queue,guess,sites,activation').split(','));
 /** Phases that need the four servers of the server comparison (started once for all of them). */
 const SERVER_PHASES = ['dl', 'ul', 'small', 'login', 'idle', 'rate'];
 
@@ -449,7 +452,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The parts that start servers of their own: client, FXP, queue, guess. */
+/** The parts that start servers of their own: client, FXP, queue, guess, sites. */
 async function laterPhases(dir: string): Promise<void> {
   if (PHASES.has('client')) {
     console.log('\n# client (Ferry vs curl vs basic-ftp against vsftpd) benchmarks');
@@ -466,6 +469,14 @@ async function laterPhases(dir: string): Promise<void> {
   if (PHASES.has('guess')) {
     console.log('\n# guessing benchmarks (a logged-in user\'s MLST while 40 connections guess passwords)');
     await runGuessBench(dir);
+  }
+  if (PHASES.has('sites')) {
+    console.log('\n# Sites view benchmarks (10 000 and 300 entries, in the extension host of the workbench tests)');
+    await runSitesBench();
+  }
+  if (PHASES.has('activation')) {
+    console.log('\n# activation (in the extension host of the workbench tests)');
+    await runActivationBench();
   }
 }
 

@@ -4,7 +4,8 @@ import { FtpClient, RemoteEntry, SiteSettings } from '../core/client';
 import { OptionSpec, parseArgs, UsageError } from './args';
 import { encodingHelp, encodingOption } from './encoding-option';
 import { FtpTarget, parseFtpUrl } from './ftp-url';
-import { humanBytes, progressBar } from './progress-bar';
+import { formatBytes } from '../core/format-bytes';
+import { progressBar } from './progress-bar';
 
 export const CLIENT_USAGE = `ferry ls URL [-l]
 ferry get URL [LOCAL] [--continue] [--no-preserve-time]   (a directory URL downloads the whole tree)
@@ -98,7 +99,7 @@ const COMMANDS: Record<string, ClientCommand> = {
         const bar = progressBar(name);
         const r = await client.downloadFolder(target.path, local, { ...transferFlags(options), onProgress: (p) => bar.update({ bytes: p.bytes, offset: 0, total: p.totalBytes, rate: 0, elapsedMs: 0 }) });
         bar.done();
-        return void console.log(`downloaded ${r.files} files (${humanBytes(r.bytes)}) to ${local}`);
+        return void console.log(`downloaded ${r.files} files (${formatBytes(r.bytes)}) to ${local}`);
       }
       const bar = progressBar(name);
       const r = await client.downloadFile(target.path, local, { ...transferFlags(options), remoteModifiedAt: entry.modifiedAt, onProgress: bar.update });
@@ -118,7 +119,7 @@ const COMMANDS: Record<string, ClientCommand> = {
       if (existing?.type === 'directory') remote = path.posix.join(remote, path.basename(path.resolve(local)));
       if (statSync(local).isDirectory()) {
         const r = await client.uploadFolder(local, remote, transferFlags(options));
-        return void console.log(`uploaded ${r.files} files (${humanBytes(r.bytes)}) to ${remote}`);
+        return void console.log(`uploaded ${r.files} files (${formatBytes(r.bytes)}) to ${remote}`);
       }
       const bar = progressBar(path.basename(local));
       const r = await client.uploadFile(local, remote, { ...transferFlags(options), onProgress: bar.update });

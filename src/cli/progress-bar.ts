@@ -1,15 +1,6 @@
 import { TransferProgress } from '../core/client';
+import { formatBytes } from '../core/format-bytes';
 
-function human(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 /** A one-line progress bar on stderr when it is a terminal; silent otherwise (scripts, CI). */
 export function progressBar(label: string): { update(p: TransferProgress): void; done(): void } {
@@ -23,7 +14,7 @@ export function progressBar(label: string): { update(p: TransferProgress): void;
       const width = 24;
       const filled = percent === undefined ? 0 : Math.round((percent / 100) * width);
       const bar = percent === undefined ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% `;
-      stream.write(`\r${label} ${bar}${human(have)}${p.total ? ' / ' + human(p.total) : ''} ${human(p.rate)}/s\x1b[K`);
+      stream.write(`\r${label} ${bar}${formatBytes(have)}${p.total ? ' / ' + formatBytes(p.total) : ''} ${formatBytes(p.rate)}/s\x1b[K`);
       shown = true;
     },
     done() {
@@ -31,5 +22,3 @@ export function progressBar(label: string): { update(p: TransferProgress): void;
     },
   };
 }
-
-export { human as humanBytes };

@@ -1,7 +1,8 @@
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit } from 'vscode-languageserver';
-import { hashPassword } from '../core/server';
+import { hashPassword } from '../core/server/password';
 import { UnknownKeyData } from './diagnostics';
 import { lineText } from './lines';
+import { EN, LanguageTexts } from './texts';
 import { findPlainPassword } from './user-line';
 
 /** What a "hash this password" action carries until it is resolved. */
@@ -15,14 +16,14 @@ export interface HashPasswordData {
  * for every `user =` line in the range whose password is plain text. The hashing fix has no
  * edit yet: scrypt is deliberately slow, so it runs only when the user picks the action.
  */
-export function codeActionsFor(text: string, uri: string, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
+export function codeActionsFor(text: string, uri: string, range: Range, diagnostics: Diagnostic[], texts: LanguageTexts = EN): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.code !== 'unknown-key') continue;
     const { suggestions } = diagnostic.data as UnknownKeyData;
     suggestions.forEach((key, index) =>
       actions.push({
-        title: `Change to "${key}"`,
+        title: texts.changeTo(key),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: index === 0,
@@ -34,7 +35,7 @@ export function codeActionsFor(text: string, uri: string, range: Range, diagnost
     if (!findPlainPassword(lineText(text, line))) continue;
     const data: HashPasswordData = { uri, line };
     actions.push({
-      title: 'Replace the plain password with its scrypt hash',
+      title: texts.hashPassword,
       kind: CodeActionKind.QuickFix,
       diagnostics: diagnostics.filter((d) => d.range.start.line === line),
       isPreferred: true,

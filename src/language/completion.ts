@@ -1,15 +1,16 @@
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, Position, Range } from 'vscode-languageserver';
-import { formatTunableValue, isTunableKey, TunableKey, TUNABLES } from '../core/server';
+import { formatTunableValue, isTunableKey, TunableKey, TUNABLES } from '../core/server/tunables';
 import { lineText, parseLine } from './lines';
+import { EN, LanguageTexts } from './texts';
 import { tunableMarkdown, tunableSummary, userMarkdown, USER_KEY } from './tunable-docs';
 
 /** Completion items at a position: keys at the start of a line, values after `=`. */
-export function completeAt(text: string, position: Position): CompletionItem[] {
+export function completeAt(text: string, position: Position, texts: LanguageTexts = EN): CompletionItem[] {
   const raw = lineText(text, position.line);
   const before = raw.slice(0, position.character);
   if (before.trimStart().startsWith('#')) return [];
   const eq = raw.indexOf('=');
-  return eq < 0 || position.character <= eq ? keyItems(text, raw, position) : valueItems(raw, position);
+  return eq < 0 || position.character <= eq ? keyItems(text, raw, position, texts) : valueItems(raw, position, texts);
 }
 
 /** Escapes text for a snippet placeholder. */
@@ -17,7 +18,7 @@ function snippetText(value: string): string {
   return value.replace(/[$}\\]/g, (c) => '\\' + c);
 }
 
-function keyItems(text: string, raw: string, position: Position): CompletionItem[] {
+function keyItems(text: string, raw: string, position: Position, texts: LanguageTexts): CompletionItem[] {
   const start = raw.length - raw.trimStart().length;
   const eq = raw.indexOf('=');
   // With "= value" already on the line only the key is replaced; otherwise a whole line is inserted.
@@ -29,8 +30,8 @@ function keyItems(text: string, raw: string, position: Position): CompletionItem
   const items = keys.map((key, index): CompletionItem => ({
     label: key,
     kind: CompletionItemKind.Property,
-    detail: tunableSummary(key),
-    documentation: { kind: MarkupKind.Markdown, value: tunableMarkdown(key) },
+    detail: tunableSummary(key, texts),
+    documentation: { kind: MarkupKind.Markdown, value: tunableMarkdown(key, texts) },
     sortText: String(index).padStart(3, '0'),
     insertTextFormat: InsertTextFormat.Snippet,
     textEdit: { range, newText: whole ? `${key} = ${valuePlaceholder(key)}` : key },
@@ -39,7 +40,7 @@ function keyItems(text: string, raw: string, position: Position): CompletionItem
     label: USER_KEY,
     kind: CompletionItemKind.Property,
     detail: 'name:scrypt-hash:perms[:root]',
-    documentation: { kind: MarkupKind.Markdown, value: userMarkdown() },
+    documentation: { kind: MarkupKind.Markdown, value: userMarkdown(texts) },
     sortText: String(keys.length).padStart(3, '0'),
     insertTextFormat: InsertTextFormat.Snippet,
     textEdit: { range, newText: whole ? `${USER_KEY} = \${1:name}:\${2:password}:\${3:elr}` : USER_KEY },
@@ -63,7 +64,7 @@ function setElsewhere(text: string, exceptLine: number): Set<string> {
   return keys;
 }
 
-function valueItems(raw: string, position: Position): CompletionItem[] {
+function valueItems(raw: string, position: Position, texts: LanguageTexts): CompletionItem[] {
   const parsed = parseLine(raw);
   if (!parsed || !isTunableKey(parsed.key)) return [];
   const key = parsed.key;
@@ -80,9 +81,9 @@ function valueItems(raw: string, position: Position): CompletionItem[] {
       return {
         label: shown,
         kind: CompletionItemKind.Value,
-        detail: isDefault ? 'default' : undefined,
+        detail: isDefault ? texts.defaultWord : undefined,
         preselect: isDefault,
-        documentation: { kind: MarkupKind.Markdown, value: tunableMarkdown(key) },
+        documentation: { kind: MarkupKind.Markdown, value: tunableMarkdown(key, texts) },
         textEdit: { range, newText: shown },
       };
     });

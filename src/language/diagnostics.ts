@@ -1,6 +1,7 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { ConfigProblem, parseConfig } from '../core/server';
+import { ConfigProblem, parseConfig } from '../core/server/config';
 import { closestMatches } from './suggest';
+import { EN, LanguageTexts } from './texts';
 import { knownKeys } from './tunable-docs';
 
 /** Shown as the source of every diagnostic. */
@@ -18,12 +19,12 @@ export type ConfigDiagnostic = Diagnostic & { message: string };
  * Diagnostics of a mini_ftpd.conf text: exactly the problems the server's own parser reports
  * (so the editor and `ferry serve` never disagree), placed on the key or value at fault.
  */
-export function computeDiagnostics(text: string): ConfigDiagnostic[] {
+export function computeDiagnostics(text: string, texts: LanguageTexts = EN): ConfigDiagnostic[] {
   const lines = text.split(/\r?\n/);
-  return parseConfig(text).problems.map((problem) => toDiagnostic(problem, lines));
+  return parseConfig(text).problems.map((problem) => toDiagnostic(problem, lines, texts));
 }
 
-function toDiagnostic(problem: ConfigProblem, lines: string[]): ConfigDiagnostic {
+function toDiagnostic(problem: ConfigProblem, lines: string[], texts: LanguageTexts): ConfigDiagnostic {
   // Line 0 (a problem without a line) cannot happen for text input; keep it on the first line anyway.
   const line = Math.max(problem.line, 1) - 1;
   const raw = lines[line] ?? '';
@@ -34,14 +35,14 @@ function toDiagnostic(problem: ConfigProblem, lines: string[]): ConfigDiagnostic
     range: { start: { line, character: start }, end: { line, character: end } },
     severity: DiagnosticSeverity.Error,
     source: DIAGNOSTIC_SOURCE,
-    message: problem.message,
+    message: texts.problem(problem.message),
     code: problem.kind,
   };
   if (problem.kind === 'unknown-key') {
     const suggestions = closestMatches(raw.slice(start, end), knownKeys());
     const data: UnknownKeyData = { suggestions };
     diagnostic.data = data;
-    if (suggestions.length > 0) diagnostic.message += ` — did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`;
+    if (suggestions.length > 0) diagnostic.message += texts.didYouMean(suggestions.map((s) => `"${s}"`));
   }
   return diagnostic;
 }

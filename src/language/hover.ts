@@ -1,14 +1,15 @@
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
-import { isTunableKey } from '../core/server';
+import { isTunableKey } from '../core/server/tunables';
 import { lineText, parseLine } from './lines';
+import { EN, LanguageTexts } from './texts';
 import { tunableMarkdown, userMarkdown, USER_KEY } from './tunable-docs';
 
 /** Documentation of the key under the cursor (on its key or its value), or null elsewhere. */
-export function hoverAt(text: string, position: Position): Hover | null {
+export function hoverAt(text: string, position: Position, texts: LanguageTexts = EN): Hover | null {
   const raw = lineText(text, position.line);
   const parsed = parseLine(raw);
   if (!parsed || position.character < parsed.keyColumn || position.character > raw.trimEnd().length) return null;
-  const markdown = parsed.key === USER_KEY ? userMarkdown() : isTunableKey(parsed.key) ? tunableMarkdown(parsed.key) : undefined;
+  const markdown = parsed.key === USER_KEY ? userMarkdown(texts) : isTunableKey(parsed.key) ? tunableMarkdown(parsed.key, texts) : undefined;
   if (!markdown) return null;
   const line = position.line;
   return {

@@ -1,4 +1,4 @@
-import { ConfigLine, splitConfigLines } from '../core/server';
+import { ConfigLine, splitConfigLines } from '../core/server/config';
 
 /** The text of one 0-based line of a document (without its line break). */
 export function lineText(text: string, line: number): string {

@@ -100,8 +100,11 @@ describe('CLI client commands: ls, get, put, rm, mkdir, mv, chmod', function () 
         const tree = path.join(local, `${base}-tree`);
         mkdirSync(path.join(tree, 'x'), { recursive: true });
         writeFileSync(path.join(tree, 'x', '.dot'), 'dot');
+        writeFileSync(path.join(tree, 'kib.bin'), Buffer.alloc(1536));
         r = await ferry('put', tree, `${url}/${base}/`, mode);
         assert.equal(r.code, 0, r.stderr);
+        // 1539 bytes in IEC units, as the editor shows sizes (not 1.5 "KB" of 1000).
+        assert.match(r.stdout, /^uploaded 2 files \(1\.5 KiB\) to /m);
         assert.equal(readFileSync(path.join(peer.dataDir, base, `${base}-tree`, 'x', '.dot'), 'utf8'), 'dot');
         r = await ferry('get', `${url}/${base}/${base}-tree`, path.join(local, `${base}-back`), mode);
         assert.equal(r.code, 0, r.stderr);

@@ -8,15 +8,18 @@ import { downloadFile, downloadToStream, TransferOptions, TransferResult, upload
 import { listDirectory, statPath } from './listing';
 import { setModifiedTime } from './modified-time';
 import { ConnectionPool, TaskOptions } from './pool';
-import { ProgressListener } from './progress';
+import { ProgressListener } from './transfer-progress';
 import { RemoteEntry } from './remote-entry';
 import { SiteSettings } from './settings';
 import { forEachLimited, localPathFor, makeDirectory, removePath, walkRemote } from './tree';
+import { ExcludeTest, excludeTest } from '../exclude';
 import { Reply } from '../protocol/replies';
 
 export interface FolderTransferOptions extends Omit<TransferOptions, 'onProgress'> {
   /** Files in flight at once (default: the site's maxConnections). */
   concurrency?: number;
+  /** Gitignore-style patterns, relative to the folder, of entries not transferred (core/exclude.ts). */
+  exclude?: readonly string[];
   /** Aggregated over all files; `resumedBytes` of `bytes` were there before (resumed prefixes). */
   onProgress?: (progress: { bytes: number; files: number; filesDone: number; totalBytes: number; resumedBytes: number }) => void;
 }
@@ -36,9 +39,9 @@ export class FtpClient {
     return this.pool.run(task, { ...options, context: { operation, path: target } });
   }
 
-  /** Opens (or reuses) a connection and reports what the server offers. */
-  async connect(): Promise<{ capabilities: FtpConnection['capabilities']; secure: boolean; home: string }> {
-    return this.run('connect to', undefined, async (conn) => ({ capabilities: conn.capabilities, secure: conn.isSecure, home: conn.home }), { idempotent: true });
+  /** Opens (or reuses) a connection and reports what the server offers; `signal` aborts the handshake's socket. */
+  async connect(signal?: AbortSignal): Promise<{ capabilities: FtpConnection['capabilities']; secure: boolean; home: string }> {
+    return this.run('connect to', undefined, async (conn) => ({ capabilities: conn.capabilities, secure: conn.isSecure, home: conn.home }), { idempotent: true, signal });
   }
 
   list(dir: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
@@ -46,8 +49,8 @@ export class FtpClient {
   }
 
   /** Every entry below `dir`, parents before children. */
-  walk(dir: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
-    return this.run('list', dir, (conn) => walkRemote(conn, dir), { idempotent: true, signal });
+  walk(dir: string, signal?: AbortSignal, exclude?: ExcludeTest): Promise<RemoteEntry[]> {
+    return this.run('list', dir, (conn) => walkRemote(conn, dir, exclude), { idempotent: true, signal });
   }
 
   /** The entry at `target`, or undefined when there is none. */
@@ -132,7 +135,7 @@ export class FtpClient {
 
   /** Downloads a remote folder tree into `localDir` (created as needed). */
   async downloadFolder(remoteDir: string, localDir: string, options: FolderTransferOptions = {}): Promise<{ files: number; bytes: number }> {
-    const entries = await this.walk(remoteDir, options.signal);
+    const entries = await this.walk(remoteDir, options.signal, excludeTest(options.exclude));
     await fsp.mkdir(localDir, { recursive: true });
     for (const dir of entries.filter((e) => e.type === 'directory')) await fsp.mkdir(localPathFor(remoteDir, dir.path, localDir), { recursive: true });
     const files = entries.filter((e) => e.type === 'file');
@@ -143,10 +146,12 @@ export class FtpClient {
   async uploadFolder(localDir: string, remoteDir: string, options: FolderTransferOptions = {}): Promise<{ files: number; bytes: number }> {
     const files: { local: string; remote: string; size: number }[] = [];
     const dirs: string[] = [remoteDir];
+    const exclude = excludeTest(options.exclude);
     const walk = async (local: string, remote: string) => {
       for (const entry of await fsp.readdir(local, { withFileTypes: true })) {
         const l = path.join(local, entry.name);
         const r = path.posix.join(remote, entry.name);
+        if (exclude?.(path.posix.relative(remoteDir, r), entry.isDirectory())) continue;
         if (entry.isDirectory()) {
           dirs.push(r);
           await walk(l, r);

@@ -3,7 +3,7 @@ export { FtpClient } from './client';
 export type { FolderTransferOptions } from './client';
 export type { SiteSettings, TlsMode, DataMode } from './settings';
 export type { RemoteEntry } from './remote-entry';
-export type { TransferProgress, ProgressListener } from './progress';
+export type { TransferProgress, ProgressListener } from './transfer-progress';
 export type { TransferOptions, TransferResult } from './file-transfers';
 export type { Capabilities } from './capabilities';
 export { FerryClientError, RemoteReplyError, TlsRefusedError, ConnectionError, CancelledError, VerificationError } from './errors';

@@ -1,5 +1,6 @@
 import { FTPError } from 'basic-ftp';
 import * as path from 'node:path';
+import type { ExcludeTest } from '../exclude';
 import type { FtpConnection } from './connection';
 import { listDirectory, statPath } from './listing';
 import { RemoteEntry } from './remote-entry';
@@ -25,13 +26,17 @@ export async function makeDirectory(conn: FtpConnection, dir: string, parents: b
   }
 }
 
-/** Every entry below `dir`, parents before children (for copying) — bounded by what the server lists. */
-export async function walkRemote(conn: FtpConnection, dir: string): Promise<RemoteEntry[]> {
+/**
+ * Every entry below `dir`, parents before children (for copying) — bounded by what the server lists.
+ * Entries `exclude` matches (by their path relative to `dir`) are left out, excluded folders unlisted.
+ */
+export async function walkRemote(conn: FtpConnection, dir: string, exclude?: ExcludeTest): Promise<RemoteEntry[]> {
   const out: RemoteEntry[] = [];
   const pending = [dir];
   while (pending.length > 0) {
     const current = pending.shift()!;
     for (const entry of await listDirectory(conn, current)) {
+      if (exclude?.(path.posix.relative(dir, entry.path), entry.type === 'directory')) continue;
       out.push(entry);
       if (entry.type === 'directory') pending.push(entry.path);
     }

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
 import type { FtpClient } from '../client';
+import { excludeTest } from '../exclude';
 import type { NewJob } from './queue';
 
 export interface FolderOptions {
   signal?: AbortSignal;
   /** Files found so far, after each directory listed (a large tree takes a while). */
   onFound?: (files: number) => void;
+  /** Gitignore-style patterns, relative to the source folder, of entries not queued (core/exclude.ts). */
+  exclude?: readonly string[];
 }
 
 /** Creates a directory whose parent exists; one that is already there (a repeated drop) is fine. */
@@ -27,10 +30,12 @@ export async function collectFolder(source: FtpClient, target: FtpClient, spec: 
   const dirs: string[] = [];
   const files: NewJob[] = [];
   const pending = [root];
+  const exclude = excludeTest(options.exclude);
   while (pending.length > 0) {
     options.signal?.throwIfAborted();
     const dir = pending.shift()!;
     for (const entry of await source.list(dir, options.signal)) {
+      if (exclude?.(path.posix.relative(root, entry.path), entry.type === 'directory')) continue;
       if (entry.type === 'directory') {
         pending.push(entry.path);
         dirs.push(targetOf(entry.path));

@@ -12,10 +12,11 @@ export type NativeOutcome = 'ok' | 'error' | 'cancelled' | 'idle';
 export type NativeDone = (outcome: NativeOutcome, code: string | undefined, bytes: number, call: 'sendfile' | 'send' | 'pread' | 'read' | 'write' | undefined) => void;
 
 /**
- * The native data path (native/ferry_io.c, Linux): one thread per plain transfer that sends a
- * file with sendfile(2) or receives into it with read/pwrite, on dup()s of the descriptors; and
- * passive listeners whose connections stay bare descriptors until a socket is needed
- * (native/ferry_listen.c).
+ * The native data path (native/ferry_io.c, Linux): one thread per plain transfer, on dup()s of
+ * the descriptors, that sends a file with sendfile(2) (or pread + send, `copyBytes`) or
+ * receives into it with splice(2), socket -> pipe -> file, falling back to read + pwrite where
+ * the socket or the file system refuses a splice; and passive listeners whose connections stay
+ * bare descriptors until a socket is needed (native/ferry_listen.c).
  */
 export interface NativeIo {
   /**
@@ -83,42 +84,70 @@ function candidates(): string[] {
   return [path.join(__dirname, ADDON), path.resolve(__dirname, '../../../../build/Release', ADDON), path.resolve(__dirname, '../build/Release', ADDON)];
 }
 
-/** Why opens are not confined by the kernel (ferry_beneath.c); undefined when they are. */
-export let nativeBeneathUnavailable: string | undefined;
+/** The addon, or why there is none. */
+interface Loaded {
+  addon: (NativeIo & NativeBeneath) | undefined;
+  why: string | undefined;
+}
 
-function load(): (NativeIo & NativeBeneath) | undefined {
-  if (process.platform !== 'linux') {
-    nativeBeneathUnavailable = `not available on ${process.platform}`;
-    return undefined;
-  }
+function load(): Loaded {
+  if (process.platform !== 'linux') return { addon: undefined, why: `not available on ${process.platform}` };
   const file = candidates().find((candidate) => fs.existsSync(candidate));
-  if (!file) {
-    nativeBeneathUnavailable = `${ADDON} was not built (npm install runs node-gyp; it needs a C compiler)`;
-    return undefined;
-  }
+  if (!file) return { addon: undefined, why: `${ADDON} was not built (npm install runs node-gyp; it needs a C compiler) or is not in this package` };
   try {
     // process.dlopen rather than require: bundlers leave it alone, and the path is computed.
     const module = { exports: {} as NativeIo & NativeBeneath };
     process.dlopen(module, file);
-    return module.exports;
+    return { addon: module.exports, why: undefined };
   } catch (err) {
-    nativeBeneathUnavailable = `${file} does not load: ${(err as Error).message}`;
-    return undefined;
+    return { addon: undefined, why: `${file} does not load: ${(err as Error).message}` };
   }
 }
 
-const addon = load();
+let loaded: Loaded | undefined;
+let reportUnavailable: ((why: string) => void) | undefined;
+
+/** Loads the addon the first time anything asks for it (never in a process that moves no bytes). */
+function loadOnce(): Loaded {
+  if (!loaded) {
+    loaded = load();
+    if (loaded.why !== undefined) reportUnavailable?.(loaded.why);
+  }
+  return loaded;
+}
+
+/**
+ * Tells `report` why the addon is missing or does not load, once: when it is first needed, or
+ * now if that has happened. The editor writes it to the Ferry log.
+ */
+export function onNativeUnavailable(report: (why: string) => void): void {
+  reportUnavailable = report;
+  if (loaded?.why !== undefined) report(loaded.why);
+}
+
+const turnedOff = (): boolean => process.env.FERRY_NATIVE_IO === '0';
 
 /**
  * The addon's data path, or undefined: then every transfer takes the JavaScript data path,
  * which behaves the same, only with more CPU per byte. FERRY_NATIVE_IO=0 turns it off.
  */
-export const nativeIo: NativeIo | undefined = process.env.FERRY_NATIVE_IO === '0' ? undefined : addon;
+export declare const nativeIo: NativeIo | undefined;
 /** Why the native data path is off (`ferry serve` prints it); undefined when it is on. */
-export const nativeIoUnavailable: string | undefined = process.env.FERRY_NATIVE_IO === '0' ? 'turned off by FERRY_NATIVE_IO=0' : nativeBeneathUnavailable;
-
+export declare const nativeIoUnavailable: string | undefined;
 /**
  * The addon's confined opens, whatever data path runs: FERRY_NATIVE_IO=0 chooses how bytes
  * move, never whether paths stay inside the root.
  */
-export const nativeBeneath: NativeBeneath | undefined = addon;
+export declare const nativeBeneath: NativeBeneath | undefined;
+/** Why opens are not confined by the kernel (ferry_beneath.c); undefined when they are. */
+export declare const nativeBeneathUnavailable: string | undefined;
+
+// Getters on this CommonJS module's exports: a module that imports these values (the client's
+// and the server's data paths) loads the addon only when it first reads one, and the importers
+// stay plain value reads.
+Object.defineProperties(exports, {
+  nativeIo: { enumerable: true, get: () => (turnedOff() ? undefined : loadOnce().addon) },
+  nativeIoUnavailable: { enumerable: true, get: () => (turnedOff() ? 'turned off by FERRY_NATIVE_IO=0' : loadOnce().why) },
+  nativeBeneath: { enumerable: true, get: () => loadOnce().addon },
+  nativeBeneathUnavailable: { enumerable: true, get: () => loadOnce().why },
+});

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { CopyJob } from '../../core/fxp';
 import { baseName } from '../explorer/model/site-uri';
 import { showQueuePanel } from './show-queue';
-import { formatIec, RunSummary } from './model/queue-activity';
+import { formatBytes } from '../../core/format-bytes';
+import { RunSummary } from './model/queue-activity';
 import { siteName } from './model/queue-format';
 import type { QueueController } from './queue-controller';
 
@@ -17,7 +18,7 @@ function failureText(failed: CopyJob[]): string {
 
 function summaryText(summary: RunSummary): string {
   const parts = [
-    summary.copied === 1 ? vscode.l10n.t('FXP: 1 file copied, {0}', formatIec(summary.bytes)) : vscode.l10n.t('FXP: {0} files copied, {1}', summary.copied, formatIec(summary.bytes)),
+    summary.copied === 1 ? vscode.l10n.t('FXP: 1 file copied, {0}', formatBytes(summary.bytes)) : vscode.l10n.t('FXP: {0} files copied, {1}', summary.copied, formatBytes(summary.bytes)),
   ];
   if (summary.skipped > 0) parts.push(vscode.l10n.t('{0} skipped', summary.skipped));
   if (summary.failed > 0) parts.push(vscode.l10n.t('{0} failed', summary.failed));

@@ -188,7 +188,7 @@ async function carryOut(id: number, call: QueueCall): Promise<unknown> {
       return jobs.map((j) => j.id);
     }
     case 'addFolder':
-      return addFolder(host, id, call.spec);
+      return addFolder(host, id, call.spec, call.exclude);
     case 'intent': {
       const changed = queue[call.intent](call.ids);
       if (call.intent === 'resume' || call.intent === 'retry') host.kick();
@@ -215,11 +215,11 @@ async function carryOut(id: number, call: QueueCall): Promise<unknown> {
 }
 
 /** Walks a folder (cancellable by the extension host) and queues its files as one group. */
-async function addFolder(open: QueueHost, id: number, spec: Parameters<TransferQueue['addFolder']>[0]): Promise<string[]> {
+async function addFolder(open: QueueHost, id: number, spec: Parameters<TransferQueue['addFolder']>[0], exclude?: string[]): Promise<string[]> {
   const walk = new AbortController();
   open.walks.set(id, walk);
   try {
-    const jobs = await open.queue.addFolder(spec, { signal: walk.signal, onFound: (files) => send({ type: 'found', id, files }) });
+    const jobs = await open.queue.addFolder(spec, { signal: walk.signal, exclude, onFound: (files) => send({ type: 'found', id, files }) });
     open.kick();
     return jobs.map((j) => j.id);
   } finally {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CopyJob, SiteRef } from '../../core/fxp';
 import type { Logger } from '../explorer/model/log';
+import { transferExcludes } from '../explorer/transfer-exclude';
 import type { CopySpecs } from './model/drop-plan';
 import { QueueActivity, RunSummary } from './model/queue-activity';
 import type { QueueEvent, QueueIntent, QueueMeta } from './model/queue-ipc';
@@ -178,7 +179,7 @@ export class QueueController implements QueueBackend, vscode.Disposable {
       const before = ids.length;
       const onFound = (files: number) => progress.onFound?.(before + files);
       try {
-        ids.push(...(await this.process.call<string[]>({ op: 'addFolder', spec: folder }, { timeoutMs: 0, signal: progress.signal, onFound })));
+        ids.push(...(await this.process.call<string[]>({ op: 'addFolder', spec: folder, exclude: transferExcludes(folder.source.site.siteId) }, { timeoutMs: 0, signal: progress.signal, onFound })));
       } catch (err) {
         progress.signal?.throwIfAborted();
         throw err;

@@ -3,7 +3,7 @@ import type { RemoteFs } from '../explorer/model/remote-fs';
 import type { SiteConfig } from '../explorer/model/site-config';
 import { joinPath, parentPath, RemoteLocation } from '../explorer/model/site-uri';
 import type { DropSource } from './model/drop-plan';
-import { formatIec } from './model/queue-activity';
+import { formatBytes } from '../../core/format-bytes';
 
 /** A quick pick row of the folder browser: choose the current folder, or go to another, or pick a file. */
 interface BrowseItem extends vscode.QuickPickItem {
@@ -83,7 +83,7 @@ export class RemotePicker {
       choose,
       ...up,
       ...folders.map((e) => ({ label: `$(folder) ${e.name}`, go: { siteId: dir.siteId, path: joinPath(dir.path, e.name) } })),
-      ...files.map((e) => ({ label: `$(file) ${e.name}`, description: formatIec(e.size), file: { location: { siteId: dir.siteId, path: joinPath(dir.path, e.name) }, folder: false, size: e.size } })),
+      ...files.map((e) => ({ label: `$(file) ${e.name}`, description: formatBytes(e.size), file: { location: { siteId: dir.siteId, path: joinPath(dir.path, e.name) }, folder: false, size: e.size } })),
     ];
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FOCUS_QUEUE_COMMAND } from './show-queue';
-import { formatIec } from './model/queue-activity';
+import { formatBytes } from '../../core/format-bytes';
 import type { QueueController } from './queue-controller';
 
 /** Progress events come many times a second per job; the item is redrawn at most this often. */
@@ -19,9 +19,9 @@ export function createFxpStatusBar(controller: QueueController): vscode.Disposab
     timer = undefined;
     const { jobs, rate } = controller.activity.running();
     if (jobs === 0) return item.hide();
-    item.text = `$(arrow-swap) ${jobs} FXP · ${formatIec(rate)}/s`;
-    item.tooltip = vscode.l10n.t('{0} FXP copies running at {1}/s. Click to show the FXP Queue.', jobs, formatIec(rate));
-    item.accessibilityInformation = { label: vscode.l10n.t('{0} FXP copies running at {1} per second', jobs, formatIec(rate)) };
+    item.text = `$(arrow-swap) ${jobs} FXP · ${formatBytes(rate)}/s`;
+    item.tooltip = vscode.l10n.t('{0} FXP copies running at {1}/s. Click to show the FXP Queue.', jobs, formatBytes(rate));
+    item.accessibilityInformation = { label: vscode.l10n.t('{0} FXP copies running at {1} per second', jobs, formatBytes(rate)) };
     item.show();
   };
   const unsubscribe = controller.onChange(() => (timer ??= setTimeout(redraw, REDRAW_MS)));

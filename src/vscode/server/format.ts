@@ -1,19 +1,8 @@
+import { formatBytes } from '../../core/format-bytes';
 import type { SessionInfo, TransferInfo } from '../../core/server';
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
-/** 1536 → "1.5 KB" (powers of 1024, one decimal below 10). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
-}
-
-/** Average rate of a transfer since it started, e.g. "1.2 MB/s". */
+/** Average rate of a transfer since it started, e.g. "1.2 MiB/s". */
 export function formatRate(bytes: number, startedAt: Date, now = Date.now()): string {
   const seconds = Math.max((now - startedAt.getTime()) / 1000, 0.001);
   return `${formatBytes(bytes / seconds)}/s`;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ALL_PERMISSIONS, hashPassword, UserAccount } from '../../core/server';
+import type { UserAccount } from '../../core/server';
+import { hashPassword } from '../../core/server/password';
+import { ALL_PERMISSIONS } from '../../core/server/permissions';
 
 /** Name of the user the Serve command creates when the configuration has none. */
 export const GENERATED_USER = 'ferry';

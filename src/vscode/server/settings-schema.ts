@@ -4,7 +4,10 @@
  * unit test checks that package.json matches it, so the table stays the single source.
  * No vscode import: the generator and the tests run in plain Node.
  */
-import { formatTunableValue, Override, TunableKey, TUNABLES, TunableSpec } from '../../core/server';
+import type { Override } from '../../core/server/config';
+import { TUNABLE_DOCS_ZH_CN } from '../../core/server/tunable-docs-zh-cn';
+import { formatTunableValue, TunableKey, TUNABLES, TunableSpec } from '../../core/server/tunables';
+import { WIDENS_ACCESS } from './model/workspace-trust';
 
 /** The configuration section of the server settings. */
 export const SERVER_SECTION = 'ferry.server';
@@ -30,11 +33,29 @@ export function settingName(key: TunableKey): string {
   return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** The JSON schema of one tunable's setting. */
+/** The package.nls key of a tunable's setting description. */
+export function descriptionKey(key: TunableKey): string {
+  return `${SERVER_SECTION}.${settingName(key)}.description`;
+}
+
+/**
+ * The setting descriptions in English (package.nls.json) and Simplified Chinese
+ * (package.nls.zh-cn.json): the table's doc and the mini_ftpd.conf key it sets.
+ */
+export function serverSettingsStrings(): { en: Record<string, string>; zhCn: Record<string, string> } {
+  const en: Record<string, string> = {};
+  const zhCn: Record<string, string> = {};
+  for (const key of Object.keys(TUNABLES) as TunableKey[]) {
+    en[descriptionKey(key)] = `${TUNABLES[key].doc}\n\n\`mini_ftpd.conf\`: \`${key}\``;
+    zhCn[descriptionKey(key)] = `${TUNABLE_DOCS_ZH_CN[key]}\n\n\`mini_ftpd.conf\`：\`${key}\``;
+  }
+  return { en, zhCn };
+}
+
+/** The JSON schema of one tunable's setting; its description is a %key% of the package.nls files. */
 export function tunableSetting(key: TunableKey, order: number): SettingSchema {
   const spec: TunableSpec<unknown> = TUNABLES[key];
-  const markdownDescription = `${spec.doc}\n\n\`mini_ftpd.conf\`: \`${key}\``;
-  const common = { markdownDescription, scope: 'resource' as const, order };
+  const common = { markdownDescription: `%${descriptionKey(key)}%`, scope: 'resource' as const, order };
   switch (spec.type) {
     case 'bool':
       return { type: 'boolean', default: spec.default as boolean, ...common };
@@ -65,6 +86,16 @@ export function serverConfiguration(): { id: string; title: string; properties: 
   };
   keys.forEach((key, index) => (properties[`${SERVER_SECTION}.${settingName(key)}`] = tunableSetting(key, index + 1)));
   return { id: CONFIGURATION_ID, title: '%ferry.server.configuration.title%', properties };
+}
+
+/**
+ * The settings a workspace could use to widen access (model/workspace-trust.ts decides each key), and the
+ * config file path: VS Code ignores their workspace values in Restricted Mode. The generator writes this
+ * list into package.json's capabilities.untrustedWorkspaces.restrictedConfigurations.
+ */
+export function restrictedConfigurations(): string[] {
+  const keys = (Object.keys(TUNABLES) as TunableKey[]).filter((key) => WIDENS_ACCESS[key]);
+  return [CONFIG_FILE_SETTING, ...keys.map(settingName)].map((name) => `${SERVER_SECTION}.${name}`);
 }
 
 /**

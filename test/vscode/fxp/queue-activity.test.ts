@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatIec, QueueActivity } from '../../../src/vscode/fxp/model/queue-activity';
+import { QueueActivity } from '../../../src/vscode/fxp/model/queue-activity';
 import type { CopyJob, JobState } from '../../../src/core/fxp';
 import { makeJob } from './panel-fixtures';
 
@@ -10,15 +10,6 @@ function job(id: string, state: JobState, extra: Partial<CopyJob> = {}): CopyJob
 }
 
 describe('fxp: queue activity (status bar and notifications)', () => {
-  it('formats bytes in IEC units', () => {
-    assert.equal(formatIec(0), '0 B');
-    assert.equal(formatIec(1023), '1023 B');
-    assert.equal(formatIec(1024), '1.0 KiB');
-    assert.equal(formatIec(120 * 1024 ** 2), '120 MiB');
-    assert.equal(formatIec(1.2 * 1024 ** 3), '1.2 GiB');
-    assert.equal(formatIec(3 * 1024 ** 5), '3072 TiB');
-  });
-
   it('sums the rates of running jobs only', () => {
     const activity = new QueueActivity([job('a', 'running', { rate: 100 }), job('b', 'queued')]);
     assert.deepEqual(activity.running(), { jobs: 1, rate: 100 });

@@ -36,15 +36,18 @@ describe('ferry.server.* settings ↔ tunables table', () => {
     assert.equal(new Set(KEYS.map(settingName)).size, KEYS.length, 'setting names are unique');
   });
 
-  it('gives every setting the tunable\'s type, range and doc', () => {
+  it('gives every setting the tunable\'s type, range and doc, in English and Simplified Chinese', () => {
     const { properties } = contributedBlock();
+    const [en, zh] = [readJson('package.nls.json'), readJson('package.nls.zh-cn.json')];
     const jsonType = { bool: 'boolean', uint: 'integer', port: 'integer', octal: 'string', string: 'string' } as const;
     for (const key of KEYS) {
       const spec = TUNABLES[key];
       const setting = properties[`${SERVER_SECTION}.${settingName(key)}`];
       assert.equal(setting.type, jsonType[spec.type], key);
-      assert.ok(setting.markdownDescription.startsWith(spec.doc), `${key}: description starts with the table's doc`);
-      assert.ok(setting.markdownDescription.includes(`\`${key}\``), `${key}: description names the mini_ftpd.conf key`);
+      const nlsKey = /^%(.+)%$/.exec(setting.markdownDescription)?.[1] ?? '';
+      assert.ok(en[nlsKey]?.startsWith(spec.doc), `${key}: English description starts with the table's doc`);
+      assert.match(zh[nlsKey] ?? '', /[\u4e00-\u9fff]/, `${key}: Chinese description`);
+      for (const text of [en[nlsKey], zh[nlsKey]]) assert.ok(text.includes(`\`${key}\``), `${key}: description names the mini_ftpd.conf key`);
       if (spec.type === 'uint' || spec.type === 'port') assert.deepEqual([setting.minimum, setting.maximum], [spec.min, spec.max], key);
     }
   });

@@ -11,16 +11,6 @@ export interface RunSummary {
   bytes: number;
 }
 
-const IEC_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** Bytes in IEC units: "512 B", "1.2 GiB", "120 MiB". */
-export function formatIec(bytes: number): string {
-  const exponent = bytes >= 1024 ? Math.min(IEC_UNITS.length - 1, Math.floor(Math.log2(bytes) / 10)) : 0;
-  const scaled = bytes / 1024 ** exponent;
-  const digits = exponent > 0 && scaled < 10 ? 1 : 0;
-  return `${scaled.toFixed(digits)} ${IEC_UNITS[exponent]}`;
-}
-
 /**
  * Follows the queue's job events: which jobs run and how fast (status bar), and what finished
  * since the last drain (one summary, however many files a drop had). A job counts once, when

@@ -1,14 +1,12 @@
 import { defaultPort } from '../../../core/client/settings';
 import type { CopyJob, JobState, SiteRef } from '../../../core/fxp';
 import { fill, PanelStrings } from './panel-strings';
-import { formatIec } from './queue-activity';
+import { formatBytes } from '../../../core/format-bytes';
 
 /**
  * Text of the FXP Queue panel's cells. Pure functions without Node or DOM imports: the extension
  * and the webview bundle (webpack, target web) share them.
  */
-
-export { formatIec };
 
 /** A queued site as the panel names it: its saved name, else host (with the port when it is not the default one). */
 export function siteName(site: SiteRef): string {
@@ -26,7 +24,7 @@ export function endpointText(end: { site: SiteRef; path: string }): string {
 
 /** Bytes per second: "120 MiB/s". */
 export function formatRate(bytesPerSecond: number): string {
-  return `${formatIec(Math.max(0, bytesPerSecond))}/s`;
+  return `${formatBytes(Math.max(0, bytesPerSecond))}/s`;
 }
 
 /** A duration as a clock: "0:42", "12:05", "1:02:03" (the same in every language). */
@@ -75,5 +73,5 @@ export function stateLabel(state: JobState, strings: PanelStrings): string {
 
 /** "12 MiB of 40 MiB", or the bytes alone while the size is unknown. */
 export function progressText(bytesDone: number, size: number | undefined, strings: PanelStrings): string {
-  return size === undefined ? formatIec(bytesDone) : fill(strings.bytesOf, formatIec(bytesDone), formatIec(size));
+  return size === undefined ? formatBytes(bytesDone) : fill(strings.bytesOf, formatBytes(bytesDone), formatBytes(size));
 }

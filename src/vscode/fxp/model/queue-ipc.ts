@@ -24,7 +24,7 @@ export type QueueCall =
   | { op: 'open'; open: OpenQueue }
   | { op: 'addMany'; specs: NewJob[] }
   /** Walks a folder; `found` messages with the call's id report progress, a `cancel` stops it. */
-  | { op: 'addFolder'; spec: NewJob }
+  | { op: 'addFolder'; spec: NewJob; exclude?: string[] }
   | { op: 'intent'; intent: QueueIntent; ids: string[] }
   | { op: 'move'; ids: string[]; direction: Extract<MoveDirection, 'up' | 'down'> }
   | { op: 'pauseAll' }

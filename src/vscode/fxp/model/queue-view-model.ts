@@ -1,6 +1,7 @@
 import type { CopyJob, JobGroup, JobState } from '../../../core/fxp';
 import { fill, PanelStrings } from './panel-strings';
-import { endpointText, etaSeconds, formatDuration, formatIec, formatRate, MethodBadge, methodBadge, progressText, stateLabel } from './queue-format';
+import { formatBytes } from '../../../core/format-bytes';
+import { endpointText, etaSeconds, formatDuration, formatRate, MethodBadge, methodBadge, progressText, stateLabel } from './queue-format';
 import type { JobVerb } from './queue-protocol';
 
 /** What one job row of the FXP Queue panel shows; every field is display-ready text. */
@@ -70,7 +71,7 @@ export function jobRow(job: CopyJob, strings: PanelStrings, now = Date.now()): J
     stateText: stateLabel(job.state, strings),
     source: endpointText(job.source),
     target: endpointText({ site: job.target.site, path: job.resolvedTarget ?? job.target.path }),
-    size: size === undefined ? strings.sizeUnknown : formatIec(size),
+    size: size === undefined ? strings.sizeUnknown : formatBytes(size),
     progress: size !== undefined && size > 0 ? { value: Math.min(job.bytesDone, size), max: size } : job.state === 'done' ? { value: 1, max: 1 } : undefined,
     bytes: progressText(job.bytesDone, size, strings),
     rate: running ? formatRate(job.rate) : '',
