@@ -130,6 +130,7 @@ function transferHandlers(transferCommands: TransferCommands, pickers: Pickers):
       return target !== undefined && transferCommands.pickAndUpload('folder', target, all, from);
     },
     'ferry.resumeTransfers': (which?: unknown) => transferCommands.resume(which),
+    'ferry.discardInterruptedTransfers': (which?: unknown) => transferCommands.discard(which),
   };
 }
 

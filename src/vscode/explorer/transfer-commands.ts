@@ -100,6 +100,31 @@ export class TransferCommands {
     return results.every(Boolean);
   }
 
+  /**
+   * Forgets interrupted transfers without resuming them: all with "all" (scripts), else those the
+   * user ticks (none to start with: forgetting is the exception). Their files stay as they are —
+   * a download's ".part" files are visibly partial, and nothing on a server is deleted — only the
+   * Resume picker and the Sites view's partial-upload mark forget them. Resolves how many went.
+   */
+  async discard(which?: unknown): Promise<number> {
+    const pending = [...this.transfers.pending()];
+    if (pending.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No interrupted transfers.'));
+      return 0;
+    }
+    const chosen =
+      which === 'all'
+        ? pending
+        : (
+            await vscode.window.showQuickPick(
+              pending.map((p) => ({ label: p.title, description: new Date(p.at).toLocaleString(), detail: p.reason, transfer: p })),
+              { canPickMany: true, title: vscode.l10n.t('Discard interrupted transfers'), placeHolder: vscode.l10n.t('Tick the transfers to forget; their partial files stay where they are') },
+            )
+          )?.map((p) => p.transfer);
+    for (const transfer of chosen ?? []) await this.transfers.interrupted.remove(transfer.id);
+    return chosen?.length ?? 0;
+  }
+
   /** The Resume picker: every interrupted transfer, ticked; undefined when dismissed. */
   private async pickInterrupted(pending: InterruptedTransfer[]): Promise<InterruptedTransfer[] | undefined> {
     const items = pending.map((p) => ({

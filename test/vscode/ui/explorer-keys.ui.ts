@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startTestServer, TEST_PASSWORD, TEST_USER, TestServer } from '../../helpers/ferry-server';
+import type { Locator } from 'playwright-core';
 import type { Workbench } from '../lib/workbench';
 import { dialogButton, eventually } from './explorer-steps';
 import { givePassword } from './fxp-steps';
@@ -40,6 +41,22 @@ async function focusRow(wb: Workbench, name: RegExp): Promise<void> {
   await eventually('the row is selected', async () => ((await row.getAttribute('aria-selected')) === 'true' ? true : undefined));
 }
 
+/**
+ * Presses `key` on the selected row until `answered` sees its effect (at most 5 presses, 2 s each): the keybindings'
+ * `when` reads a context key the extension sets after the selection changes, which can arrive a moment after it.
+ * A press before that reaches the workbench's default binding instead, which Escape closes before the next one.
+ */
+async function pressUntil(wb: Workbench, key: string, answered: Locator): Promise<void> {
+  for (let press = 1; ; press++) {
+    await wb.page.keyboard.press(key);
+    const seen = await answered.first().waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+    if (seen) return;
+    if (press === 5) throw new Error(`${key} on the selected row had no effect after ${press} presses`);
+    // A press the view did not take may have reached a default binding (Ctrl+R: Open Recent): close what it opened.
+    await wb.page.keyboard.press('Escape');
+  }
+}
+
 export default async function explorerKeys(wb: Workbench): Promise<void> {
   wb.cleanup(() => server.stop());
   const disk = (p: string) => path.join(server.root, p);
@@ -53,7 +70,7 @@ export default async function explorerKeys(wb: Workbench): Promise<void> {
 
   await wb.step('f2-renames', async () => {
     await focusRow(wb, /^draft\.txt/);
-    await wb.page.keyboard.press('F2');
+    await pressUntil(wb, 'F2', wb.page.locator('.quick-input-widget input'));
     await wb.quickInput('final.txt');
     await eventually('the renamed file on the server', () => (existsSync(disk('final.txt')) && !existsSync(disk('draft.txt')) ? true : undefined));
     assert.equal(readFileSync(disk('final.txt'), 'utf8'), 'draft\n');
@@ -61,7 +78,7 @@ export default async function explorerKeys(wb: Workbench): Promise<void> {
 
   await wb.step('delete-deletes', async () => {
     await focusRow(wb, /^old\.txt/);
-    await wb.page.keyboard.press('Delete');
+    await pressUntil(wb, 'Delete', wb.page.locator('.monaco-dialog-box'));
     await dialogButton(wb, 'Delete');
     await eventually('the file gone from the server', () => (!existsSync(disk('old.txt')) ? true : undefined));
   });
@@ -69,13 +86,13 @@ export default async function explorerKeys(wb: Workbench): Promise<void> {
   await wb.step('ctrl-r-refreshes', async () => {
     writeFileSync(disk('appeared.txt'), 'made behind the view\n');
     await focusRow(wb, /^notes\.txt/);
-    await wb.page.keyboard.press('Control+R');
+    await pressUntil(wb, 'Control+R', wb.page.getByRole('treeitem', { name: /^appeared\.txt/ }));
     await wb.treeItem(/^appeared\.txt/, { timeoutMs: 15_000 });
   });
 
   await wb.step('enter-opens', async () => {
     await focusRow(wb, /^notes\.txt/);
-    await wb.page.keyboard.press('Enter');
+    await pressUntil(wb, 'Enter', wb.page.locator('.tabs-container .tab', { hasText: 'notes.txt' }));
     await eventually('the editor shows the remote file', async () => ((await wb.editorText()).includes('keyboard notes') ? true : undefined));
   });
 

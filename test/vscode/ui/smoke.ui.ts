@@ -23,7 +23,11 @@ export function prepare(workspace: string): void {
 }
 
 export default async function smoke(wb: Workbench): Promise<void> {
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { displayName: string };
+  // The manifest's display name is a %key% into package.nls.json (the workbench here runs in English).
+  const nameKey = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { displayName: string }).displayName.replace(/^%|%$/g, '');
+  const english = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const manifest = { displayName: english[nameKey] };
+  assert.ok(manifest.displayName, `package.nls.json has no ${nameKey}`);
 
   await wb.step('workbench', async () => {
     assert.equal(await wb.page.locator('.part.editor').isVisible(), true, 'the editor area is laid out');

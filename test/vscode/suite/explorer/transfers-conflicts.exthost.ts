@@ -77,4 +77,22 @@ describe('explorer: partial files and Resume in the extension host', function ()
     assert.equal(await run<boolean>('ferry.download', remote(siteId, '/same.txt'), undefined, vscode.Uri.file(local)), true);
     assert.equal(sha256(path.join(local, 'same.txt')), sha256(path.join(again!.root, 'same.txt')));
   });
+
+  it('Discard forgets an interrupted download without resuming it, and leaves its .part file as it was', async () => {
+    await again!.stop();
+    again = await startTestServer({ root: server.root, tunables: { listen_port: server.port, max_download_rate: 200_000 } });
+    writeFileSync(path.join(server.root, 'forgot.bin'), randomBytes(700_000));
+    const target = path.join(local, 'forgot.bin');
+    const download = run<boolean>('ferry.download', remote(siteId, '/forgot.bin'), undefined, vscode.Uri.file(local));
+    await eventually('the first bytes of the download', () => (existsSync(`${target}.part`) && statSync(`${target}.part`).size > 100_000 ? true : undefined), 30_000);
+    await again.server.close();
+    assert.equal(await download, false, 'the cut download reports failure');
+    const partial = statSync(`${target}.part`).size;
+
+    again = await startTestServer({ root: server.root, tunables: { listen_port: server.port } });
+    assert.equal(await run<number>('ferry.discardInterruptedTransfers', 'all'), 1, 'one transfer forgotten');
+    assert.equal(await run<boolean>('ferry.resumeTransfers', 'all'), false, 'nothing left to resume');
+    assert.equal(statSync(`${target}.part`).size, partial, 'the partial file is untouched');
+    assert.ok(!existsSync(target));
+  });
 });
