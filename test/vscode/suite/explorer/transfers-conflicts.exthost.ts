@@ -82,6 +82,8 @@ describe('explorer: partial files and Resume in the extension host', function ()
     await again!.stop();
     again = await startTestServer({ root: server.root, tunables: { listen_port: server.port, max_download_rate: 200_000 } });
     writeFileSync(path.join(server.root, 'forgot.bin'), randomBytes(700_000));
+    // The site's idle connection died with the stopped server: one look at the file lets the explorer reconnect first.
+    await eventually('the site answers again', () => Promise.resolve(vscode.workspace.fs.stat(remote(siteId, '/forgot.bin'))).then(() => true, () => undefined), 20_000);
     const target = path.join(local, 'forgot.bin');
     const download = run<boolean>('ferry.download', remote(siteId, '/forgot.bin'), undefined, vscode.Uri.file(local));
     await eventually('the first bytes of the download', () => (existsSync(`${target}.part`) && statSync(`${target}.part`).size > 100_000 ? true : undefined), 30_000);
