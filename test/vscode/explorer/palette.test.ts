@@ -28,6 +28,6 @@ describe('explorer: commands in the Command Palette', () => {
 
   it('gives the Sites view\'s title bar commands that ignore the focused row VS Code passes them', () => {
     const title = manifest.contributes.menus['view/title'].filter((entry) => entry.when === 'view == ferry.sites').map((entry) => entry.command);
-    assert.deepEqual(title.sort(), ['ferry.addSite', 'ferry.importFileZilla', 'ferry.importSftpJson', 'ferry.refreshAll', 'ferry.resumeTransfers']);
+    assert.deepEqual(title.sort(), ['ferry.addSite', 'ferry.discardInterruptedTransfers', 'ferry.importFileZilla', 'ferry.importSftpJson', 'ferry.refreshAll', 'ferry.resumeTransfers']);
   });
 });

@@ -7,6 +7,7 @@ import { restrictedConfigurations, serverConfiguration } from '../../../../src/v
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const nls = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
 const FILE = path.resolve('/ws/mini_ftpd.conf');
 
 describe('Serve command: workspace trust and remote windows', () => {
@@ -37,7 +38,10 @@ describe('Serve command: workspace trust and remote windows', () => {
   it('declares every access-widening setting as restricted in package.json, exactly as the generator derives it', () => {
     const untrusted = manifest.capabilities.untrustedWorkspaces;
     assert.equal(untrusted.supported, 'limited');
-    assert.ok(untrusted.description.length > 40);
+    // The description is localized: the manifest names a key, package.nls.json holds the English text.
+    const key = /^%(.+)%$/.exec(untrusted.description)?.[1];
+    assert.ok(key, untrusted.description);
+    assert.match(nls[key], /Restricted Mode.*mini_ftpd\.conf/);
     assert.deepEqual(untrusted.restrictedConfigurations, restrictedConfigurations(), 'run npm run generate:settings');
     const contributed = Object.keys(serverConfiguration().properties);
     for (const name of untrusted.restrictedConfigurations) assert.ok(contributed.includes(name), `${name} is a contributed setting`);
