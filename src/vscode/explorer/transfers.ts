@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, ConnectionError } from '../../core/client';
-import { pickConflictRule } from '../conflict-prompt';
+import { pickConflictRule } from '../conflict-rule-picker';
 import { ConflictAnswer, ConflictAnswers, SavedAnswers } from './model/conflict-answers';
 import { toFsProblem } from './model/fs-problem';
 import { InterruptedList, InterruptedTransfer, StateStore } from './model/interrupted';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConflictRule } from '../../core/fxp';
-import { pickConflictRule } from '../conflict-prompt';
+import { pickConflictRule } from '../conflict-rule-picker';
 import { fxpSettings, rememberConflict } from './settings';
 
 /**
