@@ -13,7 +13,7 @@
  * Prints one line per test and ends with `vscode: N passed, N failed`; exits 1 on any failure. Every step has a time
  * limit and code-server is stopped whatever happens.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -274,6 +274,7 @@ async function runUiTest(browser: Browser, file: string, extensionsDir: string, 
   let server: CodeServer | undefined;
   let context: BrowserContext | undefined;
   let wb: Workbench | undefined;
+  const installed: string[] = [];
   console.log(`  ....  [ui] ${name}`);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -285,6 +286,7 @@ async function runUiTest(browser: Browser, file: string, extensionsDir: string, 
     let abandoned = false;
     const run = async (): Promise<void> => {
       await extras.prepare?.(workspace);
+      for (const fixture of extras.extensions ?? []) installed.push(installFixture(fixture, extensionsDir));
       const settings = extras.settings;
       server = await startCodeServer({ dir, extensionsDir, settings, logFile: path.join(LOGS_DIR, `ui-${name}-code-server.log`) });
       if (abandoned) await server.stop(); // the time ran out while it was starting
@@ -310,7 +312,16 @@ async function runUiTest(browser: Browser, file: string, extensionsDir: string, 
     for (const problem of problems) console.log(`        cleanup of ${name} failed: ${problem}`);
     await closeQuietly(context);
     await (server as CodeServer | undefined)?.stop();
+    for (const folder of installed) rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** Copies an extension folder (a test fixture) into the extensions folder code-server scans; returns where it went. */
+function installFixture(folder: string, extensionsDir: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  cpSync(folder, target, { recursive: true });
+  return target;
 }
 
 async function main(): Promise<void> {

@@ -184,6 +184,7 @@ export function registerExplorer(context: vscode.ExtensionContext, log: vscode.L
   let remoteDrop: RemoteDropHandler | undefined;
   const view = createSitesView(tree, targets, transferCommands, log, () => remoteDrop);
   selection.view = view;
+  context.subscriptions.push(view.onDidCollapseElement((e) => tree.collapsed(e.element)));
   const pickers = new Pickers(store, fs, (siteId) => tree.rootOf(siteId), selected);
   const handlers: Handlers = {
     ...siteHandlers(new SiteCommands(store, clients, fs, tagged(log, 'sites'), pickers)),

@@ -21,6 +21,12 @@ const STATE_ICONS: Record<SiteState['status'], vscode.ThemeIcon> = {
 /** A listing that takes longer shows progress on the view, and Cancel Listing in its title bar. */
 export const SLOW_LISTING_MS = 1000;
 
+/** A folder opened with more entries than this shows these first and the rest right after (see `firstRowsFirst`). */
+export const FIRST_ROWS = 500;
+
+/** When to ask VS Code for the redraw that brings the rest of a long folder (ms after its first rows). */
+const REDRAW_TRIES_MS = [150, 600, 1500, 4000];
+
 /** Made once per display language: Date.toLocaleString makes a new formatter on every call. */
 let timeFormat: { language: string; format: Intl.DateTimeFormat } | undefined;
 
@@ -61,6 +67,10 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   /** Listings in flight, and those of them that have been slow (they show progress and can be cancelled). */
   private readonly listings = new Set<AbortController>();
   private readonly slow = new Set<AbortController>();
+  /** Ids of the folders whose rows are all on screen: redrawn whole, never shrunk back to their first rows. */
+  private readonly shownWhole = new Set<string>();
+  /** The folders that showed their first rows and wait for VS Code to ask for all of them: the redraws still to ask for. */
+  private readonly awaitingRest = new Map<string, NodeJS.Timeout[]>();
 
   constructor(
     private readonly store: SiteStore,
@@ -123,16 +133,44 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) return this.store.sites().map((site) => this.keep<SiteNode>({ kind: 'site', site }));
     if (!isContainer(node)) return [];
+    this.stopAskingForRest(nodeId(node));
     const siteId = node.kind === 'site' ? node.site.id : node.location.siteId;
     try {
       const location = node.kind === 'site' ? await this.rootOf(siteId) : node.location;
       if (node.kind === 'site') this.rootPaths.set(siteId, location.path);
       const entries = (await this.listShown(location)).sort(compareEntries);
-      return entries.map((entry) => this.keep<EntryNode>({ kind: 'entry', location: { siteId, path: entry.path }, entry }));
+      return this.firstRowsFirst(node, entries.map((entry) => this.keep<EntryNode>({ kind: 'entry', location: { siteId, path: entry.path }, entry })));
     } catch (err) {
       const text = err instanceof ListingCancelled ? vscode.l10n.t('Listing cancelled: Refresh lists this folder again.') : toFsProblem(err).message;
       return [this.keep<MessageNode>({ kind: 'message', text, parentId: nodeId(node) })];
     }
+  }
+
+  /**
+   * A long folder that opens gets its first FIRST_ROWS rows now and all of them right after (a redraw of the
+   * folder, whose listing is cached by then): VS Code needs about a second to take 10 000 rows from any tree
+   * view and draw them, so the first screenful would wait for all of them (bench/README.md, Sites view). A folder already shown whole is
+   * redrawn whole, so a refresh never shrinks it under the user's scroll position; collapsing it starts over.
+   */
+  private firstRowsFirst(folder: SiteNode | EntryNode, rows: EntryNode[]): EntryNode[] {
+    const id = nodeId(folder);
+    if (rows.length <= FIRST_ROWS || this.shownWhole.has(id)) return rows;
+    this.shownWhole.add(id);
+    // VS Code may answer a redraw from the rows it holds (its extension-host side drops them one refresh later), so
+    // the redraw is asked for again until VS Code asks for the folder's rows.
+    this.awaitingRest.set(id, REDRAW_TRIES_MS.map((ms) => setTimeout(() => this.changed.fire(folder), ms)));
+    return rows.slice(0, FIRST_ROWS);
+  }
+
+  private stopAskingForRest(id: string): void {
+    this.awaitingRest.get(id)?.forEach(clearTimeout);
+    this.awaitingRest.delete(id);
+  }
+
+  /** The view collapsed `node`: its next expansion starts with the first rows again. */
+  collapsed(node: Node): void {
+    this.shownWhole.delete(nodeId(node));
+    this.stopAskingForRest(nodeId(node));
   }
 
   /**
@@ -261,6 +299,7 @@ export class SitesTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
 
   dispose(): void {
     this.subscriptions.forEach((unsubscribe) => unsubscribe());
+    [...this.awaitingRest.keys()].forEach((id) => this.stopAskingForRest(id));
     this.changed.dispose();
   }
 }

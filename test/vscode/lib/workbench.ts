@@ -23,6 +23,8 @@ export interface UiTestModule {
    * show up once the Explorer's file watcher notices them (or after wb.refreshExplorer()).
    */
   prepare?: (workspace: string) => void | Promise<void>;
+  /** Folders of other extensions (test fixtures) installed beside Ferry for this test only. */
+  extensions?: string[];
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
