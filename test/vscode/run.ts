@@ -274,7 +274,6 @@ async function runUiTest(browser: Browser, file: string, extensionsDir: string, 
   let server: CodeServer | undefined;
   let context: BrowserContext | undefined;
   let wb: Workbench | undefined;
-  const installed: string[] = [];
   console.log(`  ....  [ui] ${name}`);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -286,9 +285,9 @@ async function runUiTest(browser: Browser, file: string, extensionsDir: string, 
     let abandoned = false;
     const run = async (): Promise<void> => {
       await extras.prepare?.(workspace);
-      for (const fixture of extras.extensions ?? []) installed.push(installFixture(fixture, extensionsDir));
+      const extensions = extras.extensions?.length ? extensionsWithFixtures(extensionsDir, path.join(dir, 'extensions'), extras.extensions) : extensionsDir;
       const settings = extras.settings;
-      server = await startCodeServer({ dir, extensionsDir, settings, logFile: path.join(LOGS_DIR, `ui-${name}-code-server.log`) });
+      server = await startCodeServer({ dir, extensionsDir: extensions, settings, logFile: path.join(LOGS_DIR, `ui-${name}-code-server.log`) });
       if (abandoned) await server.stop(); // the time ran out while it was starting
       ({ context } = await newWorkbenchPage(browser, server.url, path.join(LOGS_DIR, `ui-${name}-browser-console.log`)));
       const page = context.pages()[0];
@@ -312,15 +311,21 @@ async function runUiTest(browser: Browser, file: string, extensionsDir: string, 
     for (const problem of problems) console.log(`        cleanup of ${name} failed: ${problem}`);
     await closeQuietly(context);
     await (server as CodeServer | undefined)?.stop();
-    for (const folder of installed) rmSync(folder, { recursive: true, force: true });
   }
 }
 
-/** Copies an extension folder (a test fixture) into the extensions folder code-server scans; returns where it went. */
-function installFixture(folder: string, extensionsDir: string): string {
-  const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  cpSync(folder, target, { recursive: true });
+/**
+ * A test's own extensions folder: the staged Ferry and the fixtures `folders`. Its own, because code-server lists a
+ * shared folder's extensions in extensions.json on first use and ignores folders added to it later.
+ */
+function extensionsWithFixtures(shared: string, target: string, folders: string[]): string {
+  for (const entry of readdirSync(shared, { withFileTypes: true })) {
+    if (entry.isDirectory() && !entry.name.startsWith('.')) cpSync(path.join(shared, entry.name), path.join(target, entry.name), { recursive: true });
+  }
+  for (const folder of folders) {
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    cpSync(folder, path.join(target, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+  }
   return target;
 }
 

@@ -52,8 +52,10 @@ async function pressUntil(wb: Workbench, key: string, answered: Locator): Promis
     const seen = await answered.first().waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
     if (seen) return;
     if (press === 5) throw new Error(`${key} on the selected row had no effect after ${press} presses`);
-    // A press the view did not take may have reached a default binding (Ctrl+R: Open Recent): close what it opened.
+    // A press the view did not take may have reached a default binding (Ctrl+R: Open Recent): close what it opened,
+    // and give the keyboard focus back to the tree (the selection stays), which `listFocus` in the `when` needs.
     await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.monaco-list', { has: wb.page.getByRole('treeitem', { selected: true }) }).first().focus();
   }
 }
 
