@@ -116,7 +116,7 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     await this.openCommandPalette();
     await this.quickInputBox.fill(`>${title}`);
-    await (await this.quickPickRow(title)).click();
+    await this.chooseRow(await this.quickPickRow(title), title);
   }
 
   /** Labels of the rows the open quick pick shows right now (a snapshot: rows render after typing). */
@@ -149,7 +149,27 @@ export class Workbench {
 
   /** Clicks the quick pick row whose label is exactly `label` (checkbox rows toggle; others accept). */
   async quickPick(label: string): Promise<void> {
-    await (await this.quickPickRow(label)).click();
+    await this.chooseRow(await this.quickPickRow(label), label);
+  }
+
+  /**
+   * Clicks a quick pick row. A click waits for the row to hold still; a row that does not (seen once in CI: Playwright
+   * found the row "not stable" for 30 s right after the palette handed over to an extension's pick) is chosen with the
+   * keyboard instead, as a user would: the arrow keys move the active row until it is the one, and Enter accepts it.
+   * A checkbox row (a many-item pick) is toggled by a click at its place.
+   */
+  private async chooseRow(row: Locator, label: string): Promise<void> {
+    if (await row.click({ timeout: 5000 }).then(() => true, () => false)) return;
+    if (await row.locator('.monaco-checkbox').first().isVisible()) return row.click({ force: true });
+    const rows = Number(await row.getAttribute('aria-setsize')) || 1;
+    const activeLabel = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first();
+    await this.quickInputBox.focus();
+    for (let press = 0; press <= rows; press++) {
+      const shown = (await activeLabel.innerText({ timeout: 1000 }).catch(() => '')).trim();
+      if (shown === label) return this.quickInputBox.press('Enter');
+      await this.quickInputBox.press('ArrowDown');
+    }
+    throw new Error(`quick pick row "${label}": a click found it unstable and ${rows + 1} arrow keys never made it active`);
   }
 
   /** The prompt or validation message under the quick input box. */

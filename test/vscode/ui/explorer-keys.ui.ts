@@ -27,10 +27,17 @@ export async function prepare(): Promise<void> {
   settings['ferry.sites'] = [{ id: 'ui-keys', name: 'UI Keys', host: '127.0.0.1', port: server.port, user: TEST_USER, tls: 'none', dataMode: 'passive' }];
 }
 
+/** What the check below uses of a DOM element in the page (this project compiles without the DOM library). */
+interface DomNode {
+  ownerDocument: { activeElement: unknown };
+  contains(other: unknown): boolean;
+}
+
 /**
- * Makes a row the tree's only selected one without opening it: a right-click (dismissed) focuses the tree, Escape
- * clears its selection, Ctrl+click selects the row. Keybindings get no argument, so the commands act on the
- * selection (the focus alone, moved by the arrow keys, is not visible to extensions).
+ * Makes a row the tree's only selected one without opening it, with the keyboard focus in the tree: a right-click
+ * (dismissed) focuses the tree, Escape clears its selection, Ctrl+click selects the row. Keybindings get no argument,
+ * so the commands act on the selection (the focus alone, moved by the arrow keys, is not visible to extensions), and
+ * their `listFocus` needs the tree focused: once (in CI) the row stayed selected while the focus had left the tree.
  */
 async function focusRow(wb: Workbench, name: RegExp): Promise<void> {
   const row = await wb.treeItem(name);
@@ -38,24 +45,29 @@ async function focusRow(wb: Workbench, name: RegExp): Promise<void> {
   await wb.page.keyboard.press('Escape');
   await wb.page.keyboard.press('Escape');
   await row.click({ modifiers: ['Control'] });
-  await eventually('the row is selected', async () => ((await row.getAttribute('aria-selected')) === 'true' ? true : undefined));
+  const tree = row.locator('xpath=ancestor::*[contains(concat(" ", @class, " "), " monaco-list ")][1]');
+  await eventually('the row is selected and the tree has the keyboard focus', async () => {
+    if ((await row.getAttribute('aria-selected')) !== 'true') return undefined;
+    if (await tree.evaluate((list: DomNode) => list.contains(list.ownerDocument.activeElement))) return true;
+    await tree.focus();
+    return undefined;
+  });
 }
 
 /**
- * Presses `key` on the selected row until `answered` sees its effect (at most 5 presses, 2 s each): the keybindings'
- * `when` reads a context key the extension sets after the selection changes, which can arrive a moment after it.
- * A press before that reaches the workbench's default binding instead, which Escape closes before the next one.
+ * Selects the row `name` and presses `key` until `answered` sees its effect (at most 5 presses, 3 s each): the
+ * keybindings' `when` reads a context key the extension sets after the selection changes, which can arrive a moment
+ * after it. A press before that reaches the workbench's default binding instead (Ctrl+R: Open Recent), which Escape
+ * closes; that Escape also clears the tree's selection, so every press starts by selecting the row again.
  */
-async function pressUntil(wb: Workbench, key: string, answered: Locator): Promise<void> {
+async function pressOnRow(wb: Workbench, name: RegExp, key: string, answered: Locator): Promise<void> {
   for (let press = 1; ; press++) {
+    await focusRow(wb, name);
     await wb.page.keyboard.press(key);
-    const seen = await answered.first().waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+    const seen = await answered.first().waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
     if (seen) return;
     if (press === 5) throw new Error(`${key} on the selected row had no effect after ${press} presses`);
-    // A press the view did not take may have reached a default binding (Ctrl+R: Open Recent): close what it opened,
-    // and give the keyboard focus back to the tree (the selection stays), which `listFocus` in the `when` needs.
     await wb.page.keyboard.press('Escape');
-    await wb.page.locator('.monaco-list', { has: wb.page.getByRole('treeitem', { selected: true }) }).first().focus();
   }
 }
 
@@ -71,30 +83,26 @@ export default async function explorerKeys(wb: Workbench): Promise<void> {
   });
 
   await wb.step('f2-renames', async () => {
-    await focusRow(wb, /^draft\.txt/);
-    await pressUntil(wb, 'F2', wb.page.locator('.quick-input-widget input'));
+    await pressOnRow(wb, /^draft\.txt/, 'F2', wb.page.locator('.quick-input-widget input'));
     await wb.quickInput('final.txt');
     await eventually('the renamed file on the server', () => (existsSync(disk('final.txt')) && !existsSync(disk('draft.txt')) ? true : undefined));
     assert.equal(readFileSync(disk('final.txt'), 'utf8'), 'draft\n');
   });
 
   await wb.step('delete-deletes', async () => {
-    await focusRow(wb, /^old\.txt/);
-    await pressUntil(wb, 'Delete', wb.page.locator('.monaco-dialog-box'));
+    await pressOnRow(wb, /^old\.txt/, 'Delete', wb.page.locator('.monaco-dialog-box'));
     await dialogButton(wb, 'Delete');
     await eventually('the file gone from the server', () => (!existsSync(disk('old.txt')) ? true : undefined));
   });
 
   await wb.step('ctrl-r-refreshes', async () => {
     writeFileSync(disk('appeared.txt'), 'made behind the view\n');
-    await focusRow(wb, /^notes\.txt/);
-    await pressUntil(wb, 'Control+R', wb.page.getByRole('treeitem', { name: /^appeared\.txt/ }));
+    await pressOnRow(wb, /^notes\.txt/, 'Control+R', wb.page.getByRole('treeitem', { name: /^appeared\.txt/ }));
     await wb.treeItem(/^appeared\.txt/, { timeoutMs: 15_000 });
   });
 
   await wb.step('enter-opens', async () => {
-    await focusRow(wb, /^notes\.txt/);
-    await pressUntil(wb, 'Enter', wb.page.locator('.tabs-container .tab', { hasText: 'notes.txt' }));
+    await pressOnRow(wb, /^notes\.txt/, 'Enter', wb.page.locator('.tabs-container .tab', { hasText: 'notes.txt' }));
     await eventually('the editor shows the remote file', async () => ((await wb.editorText()).includes('keyboard notes') ? true : undefined));
   });
 
