@@ -79,7 +79,6 @@ interface TreeOnScreen {
   /** Until the tree holds all 10 000 rows (Ferry hands over a long folder's first rows first). */
   manyAllRowsMs: number[];
   rssBeforeMB: number;
-  rssAfterMB: number;
   rssGrowthMB: number;
 }
 

@@ -8,6 +8,9 @@ import type { Locator, Page } from 'playwright-core';
 import type { CodeServer } from './code-server';
 import { secondsSince, withTimeout } from './util';
 
+/** A row of the open quick pick (the command palette's too). */
+const QUICK_PICK_ROW = '.quick-input-widget .quick-input-list .monaco-list-row';
+
 /** What a UI test file exports: `export default async function (wb: Workbench) {...}`. */
 export type UiTest = (wb: Workbench) => Promise<void>;
 
@@ -98,7 +101,7 @@ export class Workbench {
 
   /** The visible rows of the open quick pick. */
   get quickInputRows(): Locator {
-    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    return this.page.locator(QUICK_PICK_ROW);
   }
 
   /** Opens the command palette (F1) and waits for its input. */
@@ -162,7 +165,7 @@ export class Workbench {
     if (await row.click({ timeout: 5000 }).then(() => true, () => false)) return;
     if (await row.locator('.monaco-checkbox').first().isVisible()) return row.click({ force: true });
     const rows = Number(await row.getAttribute('aria-setsize')) || 1;
-    const activeLabel = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first();
+    const activeLabel = this.page.locator(`${QUICK_PICK_ROW}.focused .label-name`).first();
     await this.quickInputBox.focus();
     for (let press = 0; press <= rows; press++) {
       const shown = (await activeLabel.innerText({ timeout: 1000 }).catch(() => '')).trim();

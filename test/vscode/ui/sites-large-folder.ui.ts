@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startTestServer, TEST_PASSWORD, TEST_USER, TestServer } from '../../helpers/ferry-server';
 import { ARTIFACTS_DIR, ROOT } from '../lib/paths';
+import { sleep } from '../lib/util';
 import type { Workbench } from '../lib/workbench';
 import { eventually } from './explorer-steps';
 import { givePassword } from './fxp-steps';
@@ -130,7 +131,7 @@ async function expandManyThrice(wb: Workbench, view: MeasuredView, host: number)
     times.push(first);
     allTimes.push(all);
     // Let the rest of the rows arrive before the folder closes again.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(2000);
     await collapse(wb, view, view.many);
     await wb.page.keyboard.press('Escape');
     await view.refresh(wb);
